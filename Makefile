@@ -1,0 +1,142 @@
+# uringcheck - io_uring kernel-interface conformance suite.
+#
+#   make            build everything into build/ (installs apt deps as root)
+#   make run        the suite on the running kernel, reports in reports/out/
+#   make check      the project's own tests, then the suite
+#   make asan       ASan/UBSan builds of the unit tests and cases
+#
+# KSFT_DIR=<kernel>/tools/testing/selftests takes kselftest_harness.h from a
+# kernel tree instead of Debian's linux-source-6.12.
+
+CC       ?= cc
+PYTHON   ?= python3
+BUILD    := build
+CSTD     := -std=gnu11 -D_GNU_SOURCE
+# snprintf truncation of long diagnostics is intended, not a bug
+WARN     := -Wall -Wextra -Werror -Wno-format-truncation
+CFLAGS   ?= -O2 -g
+ASAN     := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	    -fno-sanitize-recover=undefined
+LIBURING := $(firstword $(wildcard /usr/lib/*/liburing.a /usr/lib/liburing.a /usr/local/lib/liburing.a))
+KSFT     := $(BUILD)/ksft
+JOBS     ?=
+RUN_ARGS ?=
+
+AREAS    := $(basename $(notdir $(wildcard cases/*.c)))
+LIB_SRC  := ref/ring.c harness/backend.c harness/backend_ref.c \
+	    harness/backend_liburing.c harness/case_ring.c harness/expect.c \
+	    harness/names.c harness/probe.c harness/kmsg.c harness/modes.c
+RUNNER_SRC := harness/runner.c harness/modes.c harness/probe.c harness/names.c ref/ring.c
+
+.PHONY: all deps run check asan unit-tests clean
+.DELETE_ON_ERROR:
+
+all: $(BUILD)/uringcheck $(AREAS:%=$(BUILD)/cases/%) $(BUILD)/test/ring_test \
+     $(BUILD)/test/expect_test $(BUILD)/test/abi_crosscheck $(BUILD)/test/fixture_area
+
+# --- dependencies: one stamp, so a parallel make asks once ---
+$(BUILD)/.deps: harness/deps.sh
+	@mkdir -p $(BUILD)
+	@KSFT_DIR="$(KSFT_DIR)" sh harness/deps.sh
+	@touch $@
+
+$(KSFT)/kselftest_harness.h: | $(BUILD)/.deps
+	@echo "  KSFT    $(if $(KSFT_DIR),$(KSFT_DIR),linux-source-6.12)"
+	@KSFT_DIR="$(KSFT_DIR)" sh harness/ksft.sh $(KSFT)
+
+# --- objects (normal and sanitized) ---
+$(BUILD)/obj/%.o: %.c | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/asan/obj/%.o: %.c | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(ASAN) -MMD -MP -c $< -o $@
+
+LIB_OBJ      := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+ASAN_LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/asan/obj/%.o)
+# -isystem: the kselftest header is not ours to warn about
+CASE_CFLAGS  = -isystem $(KSFT) -Iharness
+
+$(BUILD)/uringcheck: $(RUNNER_SRC:%.c=$(BUILD)/obj/%.o)
+	$(CC) $(CFLAGS) -o $@ $^
+
+# a case binary: its file + the harness + the backends (liburing static)
+$(BUILD)/cases/%: cases/%.c $(LIB_OBJ) $(KSFT)/kselftest_harness.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(CASE_CFLAGS) -MMD -MP -o $@ $< $(LIB_OBJ) $(LIBURING)
+
+$(BUILD)/asan/cases/%: cases/%.c $(ASAN_LIB_OBJ) $(KSFT)/kselftest_harness.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(ASAN) $(CASE_CFLAGS) -MMD -MP -o $@ $< $(ASAN_LIB_OBJ) $(LIBURING)
+
+# --- the project's own tests ---
+LINK_TEST      = @mkdir -p $(dir $@); echo "  CC      $@"; \
+		 $(CC) $(CSTD) $(WARN) $(CFLAGS) $(CASE_CFLAGS) -MMD -MP -o $@ $< $(LIB_OBJ) $(LIBURING)
+LINK_ASAN_TEST = @mkdir -p $(dir $@); echo "  CC      $@"; \
+		 $(CC) $(CSTD) $(WARN) $(ASAN) $(CASE_CFLAGS) -MMD -MP -o $@ $< $(ASAN_LIB_OBJ) $(LIBURING)
+
+$(BUILD)/test/ring_test: ref/test/ring_test.c $(LIB_OBJ) $(KSFT)/kselftest_harness.h
+	$(LINK_TEST)
+$(BUILD)/test/expect_test: harness/test/expect_test.c $(LIB_OBJ) $(KSFT)/kselftest_harness.h
+	$(LINK_TEST)
+$(BUILD)/test/fixture_area: harness/test/fixture_area.c $(LIB_OBJ) $(KSFT)/kselftest_harness.h
+	$(LINK_TEST)
+$(BUILD)/asan/test/ring_test: ref/test/ring_test.c $(ASAN_LIB_OBJ) $(KSFT)/kselftest_harness.h
+	$(LINK_ASAN_TEST)
+$(BUILD)/asan/test/expect_test: harness/test/expect_test.c $(ASAN_LIB_OBJ) $(KSFT)/kselftest_harness.h
+	$(LINK_ASAN_TEST)
+
+# ABI cross-check: every name both ref/abi.h and <linux/io_uring.h> define
+$(BUILD)/gen/abi_names.h: ref/abi.h ref/test/abi_names.sh
+	@mkdir -p $(dir $@)
+	sh ref/test/abi_names.sh ref/abi.h /usr/include/linux/io_uring.h > $@
+
+$(BUILD)/test/abi_crosscheck: ref/test/abi_crosscheck.c ref/test/abi_values_ref.c \
+		ref/test/abi_values_sys.c $(BUILD)/gen/abi_names.h | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) -I$(BUILD)/gen -o $@ ref/test/abi_crosscheck.c \
+		ref/test/abi_values_ref.c ref/test/abi_values_sys.c
+
+ASAN_BINS := $(BUILD)/asan/test/ring_test $(BUILD)/asan/test/expect_test \
+	     $(AREAS:%=$(BUILD)/asan/cases/%)
+asan: $(ASAN_BINS)
+
+# --- running ---
+OUT = reports/out/$(shell uname -r)
+
+run: all
+	@mkdir -p $(OUT)
+	@rc=0; $(BUILD)/uringcheck $(if $(JOBS),-j $(JOBS)) $(RUN_ARGS) -o $(OUT)/ktap.txt || rc=$$?; \
+	ln -sfn $(shell uname -r) reports/out/latest; \
+	$(PYTHON) reports/uringreport.py run $(OUT)/ktap.txt $(OUT) || rc=$$((rc ? rc : 2)); \
+	exit $$rc
+
+unit-tests: all asan
+	@echo "== ABI cross-check against <linux/io_uring.h>"
+	@$(BUILD)/test/abi_crosscheck
+	@echo "== ref unit tests (plain, then ASan/UBSan)"
+	@$(BUILD)/test/ring_test > $(BUILD)/test/ring_test.ktap || { cat $(BUILD)/test/ring_test.ktap; exit 1; }
+	@tail -n 1 $(BUILD)/test/ring_test.ktap
+	@$(BUILD)/asan/test/ring_test > $(BUILD)/asan/test/ring_test.ktap || { cat $(BUILD)/asan/test/ring_test.ktap; exit 1; }
+	@tail -n 1 $(BUILD)/asan/test/ring_test.ktap
+	@echo "== matcher self-tests (plain, then ASan/UBSan)"
+	@$(BUILD)/test/expect_test > $(BUILD)/test/expect_test.ktap || { cat $(BUILD)/test/expect_test.ktap; exit 1; }
+	@tail -n 1 $(BUILD)/test/expect_test.ktap
+	@$(BUILD)/asan/test/expect_test > $(BUILD)/asan/test/expect_test.ktap || { cat $(BUILD)/asan/test/expect_test.ktap; exit 1; }
+	@tail -n 1 $(BUILD)/asan/test/expect_test.ktap
+	@echo "== runner tests"
+	@sh harness/test/runner_test.sh $(BUILD)
+	@echo "== cases under ASan/UBSan (ref backend, default mode)"
+	@sh harness/test/asan_cases.sh $(BUILD) $(AREAS)
+	@echo "== report tool tests"
+	@$(PYTHON) -m unittest discover -s reports/test -t reports 2>&1 | tail -n 3
+
+check: unit-tests
+	@echo "== the suite on $(shell uname -r)"
+	@$(MAKE) --no-print-directory run
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/* harness/case_ring.c - rings, SQEs and CQE capture for cases. */
+#include "case_ring.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int uc_ring_open(struct uc_ring *ring, const struct uc_backend *be, unsigned entries,
+		 struct io_uring_params *p, const char **why)
+{
+	struct uc_be_ring *r = NULL;
+	int ret;
+
+	*why = NULL;
+	ret = be->open(entries, p, &r, why);
+	if (ret < 0)
+		return ret;
+	ring->be = be;
+	ring->r = r;
+	ring->p = *p;
+	ring->sqe_size = p->flags & IORING_SETUP_SQE128 ? 128 : 64;
+	return 0;
+}
+
+void uc_ring_close(struct uc_ring *ring)
+{
+	if (ring->r)
+		ring->be->close(ring->r);
+	ring->r = NULL;
+}
+
+struct io_uring_sqe *uc_get_sqe(struct uc_ring *ring)
+{
+	struct io_uring_sqe *sqe = ring->be->get_sqe(ring->r);
+
+	/* a reused slot still holds the last SQE: cases state every field */
+	if (sqe)
+		memset(sqe, 0, ring->sqe_size);
+	return sqe;
+}
+
+struct io_uring_sqe *uc_get_sqe_wait(struct uc_ring *ring)
+{
+	struct io_uring_sqe *sqe = uc_get_sqe(ring);
+
+	if (!sqe && (ring->p.flags & IORING_SETUP_SQPOLL) && uc_sq_unconsumed(ring) &&
+	    ring->be->sq_wait(ring->r) == 0)
+		sqe = uc_get_sqe(ring);
+	return sqe;
+}
+
+unsigned uc_sq_unconsumed(struct uc_ring *ring)
+{
+	struct uc_ring_state st;
+
+	uc_ring_state(ring, &st);
+	return st.sq_tail - st.sq_head;
+}
+
+int uc_submit(struct uc_ring *ring)
+{
+	return ring->be->submit(ring->r, 0);
+}
+
+int uc_submit_and_wait(struct uc_ring *ring, unsigned wait_nr)
+{
+	return ring->be->submit(ring->r, wait_nr);
+}
+
+int uc_register(struct uc_ring *ring, unsigned opcode, void *arg, unsigned nr)
+{
+	return ring->be->register_op(ring->r, opcode, arg, nr);
+}
+
+void uc_ring_state(struct uc_ring *ring, struct uc_ring_state *out)
+{
+	memset(out, 0, sizeof(*out));
+	ring->be->state(ring->r, out);
+}
+
+int uc_stream_push(struct uc_stream *s, const struct uc_cqe_seen *c)
+{
+	if (s->n == s->cap) {
+		unsigned cap = s->cap ? s->cap * 2 : 64;
+		struct uc_cqe_seen *p = realloc(s->cqe, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		s->cqe = p;
+		s->cap = cap;
+	}
+	s->cqe[s->n++] = *c;
+	return 0;
+}
+
+void uc_stream_reset(struct uc_stream *s)
+{
+	s->n = 0;
+}
+
+void uc_stream_free(struct uc_stream *s)
+{
+	free(s->cqe);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Copy out and consume every CQE visible right now. */
+static int take_visible(struct uc_ring *ring, struct uc_stream *s)
+{
+	struct io_uring_cqe *cqe;
+	struct uc_cqe_seen c;
+	bool big = ring->p.flags & IORING_SETUP_CQE32;
+
+	while (ring->be->peek_cqe(ring->r, &cqe) == 0) {
+		memset(&c, 0, sizeof(c));
+		c.user_data = cqe->user_data;
+		c.res = cqe->res;
+		c.flags = cqe->flags;
+		if (big) {
+			c.big[0] = cqe->big_cqe[0];
+			c.big[1] = cqe->big_cqe[1];
+		}
+		ring->be->cq_advance(ring->r, 1);
+		if (uc_stream_push(s, &c))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int uc_drain(struct uc_ring *ring, struct uc_stream *s)
+{
+	int ret = ring->be->get_events(ring->r);
+
+	/* EBUSY/EAGAIN: backlog could not be flushed yet; what is there counts */
+	if (ret < 0 && ret != -EBUSY && ret != -EAGAIN && ret != -EINTR)
+		return ret;
+	return take_visible(ring, s);
+}
+
+int uc_collect(struct uc_ring *ring, unsigned want, unsigned timeout_ms,
+	       struct uc_stream *s)
+{
+	int64_t deadline = now_ns() + (int64_t)timeout_ms * 1000000;
+	unsigned goal = s->n + want;
+	struct io_uring_cqe *cqe;
+	int ret;
+
+	for (;;) {
+		ret = take_visible(ring, s);
+		if (ret)
+			return ret;
+		if (s->n >= goal)
+			break;
+		int64_t left = deadline - now_ns();
+
+		if (left <= 0)
+			break;
+		struct __kernel_timespec ts = {
+			.tv_sec = left / 1000000000,
+			.tv_nsec = left % 1000000000,
+		};
+
+		ret = ring->be->wait_cqe(ring->r, &cqe, &ts);
+		if (ret < 0 && ret != -ETIME && ret != -EINTR && ret != -EAGAIN &&
+		    ret != -EBUSY)
+			return ret;
+	}
+	return uc_drain(ring, s);
+}

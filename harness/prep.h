@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * harness/prep.h - filling SQEs. The SQE comes cleared from uc_get_sqe(), so
+ * each helper sets only the fields its opcode reads; user_data is always the
+ * last argument, as it is the name a CQE comes back under.
+ */
+#ifndef UC_HARNESS_PREP_H
+#define UC_HARNESS_PREP_H
+
+#include <stdint.h>
+
+#include "../ref/abi.h"
+
+static inline void uc_prep_rw(struct io_uring_sqe *sqe, uint8_t op, int fd,
+			      const void *addr, uint32_t len, uint64_t off, uint64_t ud)
+{
+	sqe->opcode = op;
+	sqe->fd = fd;
+	sqe->addr = (uintptr_t)addr;
+	sqe->len = len;
+	sqe->off = off;
+	sqe->user_data = ud;
+}
+
+static inline void uc_prep_nop(struct io_uring_sqe *sqe, uint64_t ud)
+{
+	uc_prep_rw(sqe, IORING_OP_NOP, -1, NULL, 0, 0, ud);
+}
+
+/* NOP whose CQE carries res (IORING_NOP_INJECT_RESULT, 6.10+). */
+static inline void uc_prep_nop_inject(struct io_uring_sqe *sqe, int32_t res, uint64_t ud)
+{
+	uc_prep_nop(sqe, ud);
+	sqe->nop_flags = IORING_NOP_INJECT_RESULT;
+	sqe->len = (uint32_t)res;
+}
+
+static inline void uc_prep_read(struct io_uring_sqe *sqe, int fd, void *buf,
+				uint32_t len, uint64_t off, uint64_t ud)
+{
+	uc_prep_rw(sqe, IORING_OP_READ, fd, buf, len, off, ud);
+}
+
+static inline void uc_prep_write(struct io_uring_sqe *sqe, int fd, const void *buf,
+				 uint32_t len, uint64_t off, uint64_t ud)
+{
+	uc_prep_rw(sqe, IORING_OP_WRITE, fd, buf, len, off, ud);
+}
+
+/* count == 0: pure timer; count == n: also completes after n other CQEs */
+static inline void uc_prep_timeout(struct io_uring_sqe *sqe, const struct __kernel_timespec *ts,
+				   uint32_t count, uint32_t flags, uint64_t ud)
+{
+	uc_prep_rw(sqe, IORING_OP_TIMEOUT, -1, ts, 1, count, ud);
+	sqe->timeout_flags = flags;
+}
+
+static inline void uc_prep_timeout_remove(struct io_uring_sqe *sqe, uint64_t target,
+					  uint64_t ud)
+{
+	uc_prep_rw(sqe, IORING_OP_TIMEOUT_REMOVE, -1, NULL, 0, 0, ud);
+	sqe->addr = target;
+}
+
+static inline void uc_prep_poll_add(struct io_uring_sqe *sqe, int fd, uint32_t events,
+				    uint64_t ud)
+{
+	uc_prep_rw(sqe, IORING_OP_POLL_ADD, fd, NULL, 0, 0, ud);
+	sqe->poll32_events = events;
+}
+
+static inline void uc_prep_cancel(struct io_uring_sqe *sqe, uint64_t target, uint32_t flags,
+				  uint64_t ud)
+{
+	uc_prep_rw(sqe, IORING_OP_ASYNC_CANCEL, -1, NULL, 0, 0, ud);
+	sqe->addr = target;
+	sqe->cancel_flags = flags;
+}
+
+#endif /* UC_HARNESS_PREP_H */

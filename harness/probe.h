@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * harness/probe.h - what the running kernel supports, asked of the kernel.
+ *
+ * Opcodes come from IORING_REGISTER_PROBE, features from the params word,
+ * setup flags from trial setups, register opcodes from harmless calls. Never
+ * from the kernel version: backports and configs make versions lie.
+ */
+#ifndef UC_HARNESS_PROBE_H
+#define UC_HARNESS_PROBE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct uc_probe {
+	int setup_err;			/* 0, or -errno of a plain io_uring_setup */
+	uint32_t features;
+	bool have_op_probe;		/* IORING_REGISTER_PROBE worked */
+	unsigned last_op;
+	bool op[256];
+};
+
+/* Probed once per process, on first use. */
+const struct uc_probe *uc_probe(void);
+
+/* 0 if io_uring_setup() accepts flags (with p's other fields), else -errno. */
+int uc_probe_setup(uint32_t flags);
+
+/*
+ * How NOP treats sqe->nop_flags, found by injecting 42 (timeline: NOP flags):
+ *   UC_NOP_FLAGS_INJECT  res 42: IORING_NOP_INJECT_RESULT works (6.10+)
+ *   UC_NOP_FLAGS_REJECT  res -EINVAL: unknown flags rejected, no injection
+ *                        (the stable back-port of "fail NOP if non-zero op flags")
+ *   UC_NOP_FLAGS_IGNORE  res 0: flags ignored (older kernels)
+ * or -errno if the probe itself could not run.
+ */
+enum { UC_NOP_FLAGS_IGNORE, UC_NOP_FLAGS_REJECT, UC_NOP_FLAGS_INJECT };
+int uc_probe_nop_flags(void);
+
+/* Why io_uring is unusable here ("io_uring_setup: EPERM ..."), or NULL. */
+const char *uc_unavailable_reason(int setup_err, char *buf, size_t len);
+
+/* KTAP "# probe: ..." lines for the run header. */
+void uc_probe_print(FILE *out);
+
+#endif /* UC_HARNESS_PROBE_H */

@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * harness/uc.h - what a case file includes.
+ *
+ * Builds on the kernel's kselftest harness (each case forks, has a timeout
+ * and prints KTAP). Adds the `ring` fixture, whose variants are the setup
+ * modes, the backend chosen by $UC_BACKEND, CQE-stream assertions, probes
+ * that SKIP with a reason, and the kernel-log watch.
+ *
+ * A case reads like a specification:
+ *
+ *	// Asserts that one NOP completes once, with res 0 and no flags.
+ *	CASE(single_nop_completes_with_res_zero)
+ *	{
+ *		static const struct uc_cqe_expect want[] = { CQE(UD_A, 0, 0) };
+ *
+ *		uc_prep_nop(SQE(), UD_A);
+ *		ASSERT_SUBMIT(1);
+ *		EXPECT_STREAM(want);
+ *	}
+ *
+ * Only one translation unit per binary may include this header (the
+ * kselftest harness defines non-static functions).
+ */
+#ifndef UC_HARNESS_UC_H
+#define UC_HARNESS_UC_H
+
+#define TH_LOG_STREAM stdout	/* diagnostics in order with the KTAP lines */
+#include "kselftest_harness.h"
+
+#include <stdarg.h>
+
+#include "../ref/abi.h"
+#include "backend.h"
+#include "case_ring.h"
+#include "expect.h"
+#include "kmsg.h"
+#include "modes.h"
+#include "names.h"
+#include "prep.h"
+#include "probe.h"
+
+#define UC_DEFAULT_ENTRIES	8	/* SQ entries of the fixture's ring */
+#define UC_WAIT_MS		1000	/* longest wait for an expected CQE */
+#define UC_CASE_TIMEOUT		10	/* seconds before the harness kills a case */
+#define UC_MAX_RINGS		8	/* rings a case may open beyond the fixture's */
+
+FIXTURE(ring) {
+	const struct uc_backend *be;
+	struct uc_ring ring;			/* in the variant's mode, made by setup */
+	struct uc_ring extra[UC_MAX_RINGS];	/* made by uc_ring_new() */
+	unsigned nextra;
+	struct uc_stream stream;		/* what the last EXPECT_STREAM saw */
+	struct uc_kmsg kmsg;
+};
+
+FIXTURE_VARIANT(ring) {
+	enum uc_mode_id mode;
+};
+
+FIXTURE_VARIANT_ADD(ring, default) { .mode = UC_MODE_DEFAULT };
+FIXTURE_VARIANT_ADD(ring, sqpoll) { .mode = UC_MODE_SQPOLL };
+FIXTURE_VARIANT_ADD(ring, coop_taskrun) { .mode = UC_MODE_COOP_TASKRUN };
+FIXTURE_VARIANT_ADD(ring, defer_taskrun) { .mode = UC_MODE_DEFER_TASKRUN };
+FIXTURE_VARIANT_ADD(ring, big) { .mode = UC_MODE_BIG };
+FIXTURE_VARIANT_ADD(ring, no_sqarray) { .mode = UC_MODE_NO_SQARRAY };
+
+/* Record the first failure reason (it becomes the KTAP line's diagnostic). */
+static inline void uc_fail(struct __test_metadata *_metadata, const char *fmt, ...)
+{
+	va_list ap;
+
+	_metadata->exit_code = KSFT_FAIL;
+	if (_metadata->results && !_metadata->results->reason[0]) {
+		va_start(ap, fmt);
+		vsnprintf(_metadata->results->reason, sizeof(_metadata->results->reason),
+			  fmt, ap);
+		va_end(ap);
+	}
+}
+
+static inline const struct uc_backend *uc_backend_from_env(void)
+{
+	const char *name = getenv("UC_BACKEND");
+
+	return uc_backend_find(name && *name ? name : "ref");
+}
+
+static inline unsigned uc_wait_ms(void)
+{
+	const char *env = getenv("UC_WAIT_MS");
+
+	return env && atoi(env) > 0 ? (unsigned)atoi(env) : UC_WAIT_MS;
+}
+
+/*
+ * Open a ring in the variant's mode. Returns 0; or SKIPs (mode or backend
+ * cannot make it, io_uring unavailable) and returns 1; or fails and returns -1.
+ */
+static inline int uc_open_in_mode(struct __test_metadata *_metadata,
+				  const FIXTURE_VARIANT(ring) *variant,
+				  const struct uc_backend *be, struct uc_ring *ring,
+				  unsigned entries, const struct io_uring_params *extra)
+{
+	const struct uc_mode *mode = &uc_modes[variant->mode];
+	struct io_uring_params p;
+	const char *why = NULL;
+	char buf[160], flags[160];
+	int ret;
+
+	memset(&p, 0, sizeof(p));
+	if (extra)
+		p = *extra;
+	p.flags |= mode->setup_flags;
+	if (mode->setup_flags & IORING_SETUP_SQPOLL)
+		p.sq_thread_idle = mode->sq_thread_idle_ms;
+	ret = uc_ring_open(ring, be, entries, &p, &why);
+	if (ret == 0)
+		return 0;
+	if (uc_unavailable_reason(uc_probe()->setup_err, buf, sizeof(buf))) {
+		SKIP(return 1, "io_uring unavailable: %s", buf);
+	}
+	if (ret == -EOPNOTSUPP && why) {
+		SKIP(return 1, "backend %s cannot run mode %s: %s", be->name, mode->name, why);
+	}
+	if (mode->setup_flags && uc_probe_setup(mode->setup_flags) < 0) {
+		SKIP(return 1, "mode %s: kernel rejects io_uring_setup(%s): %s", mode->name,
+		     uc_flags_str(uc_setup_flag_names, mode->setup_flags, flags, sizeof(flags)),
+		     uc_errno_name(-ret) ?: "?");
+	}
+	uc_fail(_metadata, "io_uring_setup(entries=%u, flags=%s) failed: %s", entries,
+		uc_flags_str(uc_setup_flag_names, p.flags, flags, sizeof(flags)),
+		uc_errno_name(-ret) ?: "?");
+	printf("# %s\n", _metadata->results->reason);
+	return -1;
+}
+
+FIXTURE_SETUP(ring)
+{
+	self->be = uc_backend_from_env();
+	ASSERT_NE(NULL, self->be) TH_LOG("unknown UC_BACKEND; built in: %s", uc_backend_names());
+	uc_kmsg_begin(&self->kmsg);
+	if (uc_open_in_mode(_metadata, variant, self->be, &self->ring, UC_DEFAULT_ENTRIES, NULL))
+		return;
+}
+
+FIXTURE_TEARDOWN(ring)
+{
+	char splat[512];
+	unsigned i;
+
+	for (i = 0; i < self->nextra; i++)
+		uc_ring_close(&self->extra[i]);
+	uc_ring_close(&self->ring);
+	uc_stream_free(&self->stream);
+	if (uc_kmsg_end(&self->kmsg, splat, sizeof(splat))) {
+		printf("# kernel log during this case: %s\n", splat);
+		uc_fail(_metadata, "kernel log: %s", splat);
+	}
+}
+
+/* --- what case bodies use --- */
+
+#define CASE(name) TEST_F_TIMEOUT(ring, name, UC_CASE_TIMEOUT)
+/* Runs only with the runner's --slow (the name gets a slow_ prefix). */
+#define SLOW_CASE(name, seconds) TEST_F_TIMEOUT(ring, slow_##name, seconds)
+
+#define RING (&self->ring)
+#define MODE (&uc_modes[variant->mode])
+
+/* A cleared SQE from ring r; a full SQ here is a broken precondition. */
+#define SQE_ON(r) ({ \
+	struct io_uring_sqe *__sqe = uc_get_sqe_wait(r); \
+	ASSERT_NE(NULL, __sqe) TH_LOG("SQ unexpectedly full"); \
+	__sqe; })
+#define SQE() SQE_ON(RING)
+
+/*
+ * Submit and check the count. With SQPOLL the count is what was handed to
+ * the SQ thread, and liburing counts every SQE still waiting in the SQ
+ * ring, including earlier ones the thread has not taken yet: accept n up to
+ * n plus those.
+ */
+#define ASSERT_SUBMIT_ON(r, n) do { \
+	unsigned __pending = uc_sq_unconsumed(r); \
+	int __got = uc_submit(r); \
+	if ((r)->p.flags & IORING_SETUP_SQPOLL) { \
+		ASSERT_LE((int)(n), __got); \
+		ASSERT_GE((int)((n) + __pending), __got); \
+	} else { \
+		ASSERT_EQ((int)(n), __got); \
+	} \
+} while (0)
+#define ASSERT_SUBMIT(n) ASSERT_SUBMIT_ON(RING, n)
+
+/* A further ring in the variant's mode; SKIPs like the fixture's own. */
+#define RING_NEW(entries, params) ({ \
+	ASSERT_LT(self->nextra, UC_MAX_RINGS); \
+	struct uc_ring *__r = &self->extra[self->nextra]; \
+	int __ret = uc_open_in_mode(_metadata, variant, self->be, __r, (entries), (params)); \
+	if (__ret > 0) \
+		return; \
+	ASSERT_EQ(0, __ret); \
+	self->nextra++; \
+	__r; })
+
+static inline void uc_expect_stream(struct __test_metadata *_metadata, const char *file,
+				    int line, struct uc_ring *ring, struct uc_stream *s,
+				    const struct uc_cqe_expect *want, unsigned nwant,
+				    enum uc_order order)
+{
+	struct uc_match m;
+	int ret;
+
+	uc_stream_reset(s);
+	ret = uc_collect(ring, nwant, uc_wait_ms(), s);
+	if (ret < 0) {
+		printf("# %s:%d: collecting CQEs failed: %s\n", file, line,
+		       uc_errno_name(-ret) ?: "?");
+		uc_fail(_metadata, "collecting CQEs failed: %s", uc_errno_name(-ret) ?: "?");
+		return;
+	}
+	if (!uc_stream_match(want, nwant, order, s->cqe, s->n, &m)) {
+		uc_stream_print_diff(stdout, file, line, want, nwant, order, s->cqe, s->n, &m);
+		uc_fail(_metadata, "%s:%d: %s", file, line, m.what);
+	}
+	uc_match_release(&m);
+}
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The whole stream on ring r: exactly these CQEs, nothing more. */
+#define EXPECT_STREAM_ON(r, want, n, order) \
+	uc_expect_stream(_metadata, __FILE__, __LINE__, (r), &self->stream, (want), (n), (order))
+#define EXPECT_STREAM(want) EXPECT_STREAM_ON(RING, want, ARRAY_LEN(want), UC_ORDERED)
+#define EXPECT_STREAM_UNORDERED(want) \
+	EXPECT_STREAM_ON(RING, want, ARRAY_LEN(want), UC_UNORDERED)
+#define EXPECT_STREAM_PARTIAL(want) EXPECT_STREAM_ON(RING, want, ARRAY_LEN(want), UC_PARTIAL)
+/* Nothing may be posted: flush task work and the backlog, then look. */
+#define EXPECT_NO_CQE() EXPECT_STREAM_ON(RING, NULL, 0, UC_ORDERED)
+
+/* --- skipping, in one place and with the reason --- */
+
+#define UC_MODES_EXCEPT(mask, why) do { \
+	if ((mask) & UC_M(variant->mode)) \
+		SKIP(return, "not meaningful in mode %s: %s", MODE->name, why); \
+} while (0)
+
+#define REQUIRE_OP(op) do { \
+	const struct uc_probe *__p = uc_probe(); \
+	if (!__p->have_op_probe) \
+		SKIP(return, "cannot tell whether IORING_OP_%s exists: no IORING_REGISTER_PROBE", \
+		     uc_op_name(op)); \
+	if (!__p->op[(op)]) \
+		SKIP(return, "kernel lacks IORING_OP_%s (probe: not supported)", uc_op_name(op)); \
+} while (0)
+
+#define REQUIRE_FEATURE(feat) do { \
+	if (!(uc_probe()->features & (feat))) \
+		SKIP(return, "kernel lacks %s (params.features=0x%x)", #feat, uc_probe()->features); \
+} while (0)
+
+#define REQUIRE_SETUP(flags) do { \
+	int __e = uc_probe_setup(flags); \
+	if (__e < 0) \
+		SKIP(return, "kernel rejects io_uring_setup(%s): %s", #flags, \
+		     uc_errno_name(-__e) ?: "?"); \
+} while (0)
+
+#define REQUIRE_ROOT() do { \
+	if (geteuid() != 0) \
+		SKIP(return, "needs root (euid %u)", geteuid()); \
+} while (0)
+
+/*
+ * Tests of the matcher inside a case file: match a collected stream against
+ * a deliberately wrong table and require the named kind of mismatch, so each
+ * area proves its expectations can fail.
+ */
+#define EXPECT_MISMATCH(want_kind, want, order) do { \
+	struct uc_match __m; \
+	bool __ok = uc_stream_match((want), ARRAY_LEN(want), (order), self->stream.cqe, \
+				    self->stream.n, &__m); \
+	EXPECT_FALSE(__ok) TH_LOG("a wrong expectation matched"); \
+	EXPECT_EQ((want_kind), __m.kind) TH_LOG("mismatch reported as '%s': %s", \
+					    uc_mismatch_name(__m.kind), __m.what); \
+	uc_match_release(&__m); \
+} while (0)
+
+/*
+ * Runner support, run after every test has registered and before main():
+ * UC_LIST=1 prints the modes and cases and exits; UC_TIMEOUT=S replaces the
+ * default per-case timeout (slow cases keep their own).
+ */
+static void __attribute__((constructor(KSELFTEST_PRIO_XFAIL + 1))) uc_runner_hooks(void)
+{
+	const char *list = getenv("UC_LIST"), *tmo = getenv("UC_TIMEOUT");
+	struct __fixture_variant_metadata *v;
+	struct __fixture_metadata *f;
+	struct __test_metadata *t;
+
+	for (f = __fixture_list; f && strcmp(f->name, "ring"); f = f->next)
+		;
+	if (!f)
+		return;
+	if (tmo && atoi(tmo) > 0)
+		for (t = f->tests; t; t = t->next)
+			if (t->timeout == UC_CASE_TIMEOUT)
+				t->timeout = atoi(tmo);
+	if (!list || strcmp(list, "1"))
+		return;
+	for (v = f->variant; v; v = v->next)
+		printf("mode %s\n", v->name);
+	for (t = f->tests; t; t = t->next)
+		printf("case %s\n", t->name);
+	exit(0);
+}
+
+#endif /* UC_HARNESS_UC_H */

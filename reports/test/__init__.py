@@ -1,0 +1,1 @@
+"""Unit tests for the uringcheck report tool (stdlib unittest only)."""
