@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "../ref/ring.h"
@@ -165,47 +166,78 @@ static int probe_setup_flag(uint32_t bit)
 }
 
 /*
- * Register opcodes: a harmless call whose error tells "known" from "unknown"
- * (unknown is EINVAL; a known opcode given a NULL argument faults or finds
- * nothing registered). Opcodes whose own argument checks also give EINVAL
- * are left out rather than guessed.
+ * Register opcodes: a call whose error tells "known" from "unknown". Unknown
+ * opcodes are -EINVAL before any argument is looked at; a known one given an
+ * argument pointer into an inaccessible page faults (-EFAULT) or, for the
+ * unregister calls that take no argument, finds nothing registered (-ENXIO).
  */
-static bool register_op_known(int ring_fd, unsigned op)
+/* nr_args each opcode insists on before it reads its argument */
+static unsigned register_nr_args(unsigned op)
 {
-	static const uint8_t nr_for[IORING_REGISTER_LAST] = {
-		[IORING_REGISTER_FILES2] = 32, [IORING_REGISTER_FILES_UPDATE2] = 32,
-		[IORING_REGISTER_BUFFERS2] = 32, [IORING_REGISTER_BUFFERS_UPDATE] = 32,
-		[IORING_REGISTER_IOWQ_MAX_WORKERS] = 2,
-	};
-	unsigned nr = op < IORING_REGISTER_LAST && nr_for[op] ? nr_for[op] : 1;
+	switch (op) {
+	case IORING_REGISTER_FILES2:
+	case IORING_REGISTER_FILES_UPDATE2:
+	case IORING_REGISTER_BUFFERS2:
+	case IORING_REGISTER_BUFFERS_UPDATE:
+		return sizeof(struct io_uring_rsrc_update2);
+	case IORING_REGISTER_IOWQ_MAX_WORKERS:
+		return 2;
+	case IORING_REGISTER_FILE_ALLOC_RANGE:
+	case IORING_REGISTER_CLOCK:
+	case IORING_REGISTER_QUERY:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+static bool register_op_known(int ring_fd, unsigned op, void *fault)
+{
 	int ret, fd = ring_fd;
 
 	switch (op) {
 	case IORING_REGISTER_PROBE:
 		return true;	/* we only get here if it worked */
 	case IORING_REGISTER_PERSONALITY:
-		ret = ref_sys_register(fd, op, NULL, 0);
+	case IORING_UNREGISTER_PERSONALITY:
+		ret = ref_sys_register(fd, IORING_REGISTER_PERSONALITY, NULL, 0);
 		if (ret > 0)
-			ref_sys_register(fd, IORING_UNREGISTER_PERSONALITY, NULL, (unsigned)ret);
-		return ret > 0;
+			return ref_sys_register(fd, IORING_UNREGISTER_PERSONALITY, NULL,
+						(unsigned)ret) == 0 || op == IORING_REGISTER_PERSONALITY;
+		return false;
 	case IORING_REGISTER_RESTRICTIONS:
 	case IORING_REGISTER_ENABLE_RINGS:
 		/* on a ring that is already enabled */
 		return ref_sys_register(fd, op, NULL, 0) == -EBADFD;
+	case IORING_UNREGISTER_BUFFERS:
+	case IORING_UNREGISTER_FILES:
+	case IORING_UNREGISTER_EVENTFD:
+	case IORING_UNREGISTER_IOWQ_AFF:
+		ret = ref_sys_register(fd, op, NULL, 0);
+		return ret == 0 || ret == -ENXIO;
 	case IORING_REGISTER_SEND_MSG_RING:
-		fd = -1;	/* a "blind" opcode: no ring */
-		break;
-	case IORING_REGISTER_IOWQ_AFF:
-	case IORING_REGISTER_ZCRX_IFQ:
-	case IORING_REGISTER_RESIZE_RINGS:
 	case IORING_REGISTER_QUERY:
-	case IORING_REGISTER_ZCRX_CTRL:
-	case IORING_REGISTER_NAPI:
-	case IORING_UNREGISTER_NAPI:
-		return false;
+		fd = -1;	/* "blind" opcodes: no ring */
+		break;
+	case IORING_REGISTER_RESIZE_RINGS: {
+		/* only DEFER_TASKRUN rings can be resized; others get EINVAL */
+		struct io_uring_params p = {
+			.flags = IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SINGLE_ISSUER,
+		};
+
+		fd = ref_sys_setup(2, &p);
+		if (fd < 0)
+			return false;
+		ret = ref_sys_register(fd, op, fault, 1);
+		close(fd);
+		return ret == -EFAULT;
 	}
-	ret = ref_sys_register(fd, op, NULL, nr);
-	return ret != -EINVAL && ret != -EOPNOTSUPP;
+	case IORING_REGISTER_ZCRX_IFQ:
+	case IORING_REGISTER_ZCRX_CTRL:
+		return false;	/* needs a NIC queue to tell; not probed */
+	}
+	ret = ref_sys_register(fd, op, fault, register_nr_args(op));
+	return ret == -EFAULT;
 }
 
 static void print_list_start(FILE *out, const char *key, bool *first)
@@ -225,6 +257,7 @@ void uc_probe_print(FILE *out)
 	const struct uc_probe *pr = uc_probe();
 	const struct uc_bit_name *b;
 	struct io_uring_params p;
+	void *fault;
 	bool first;
 	unsigned i;
 	int fd;
@@ -251,11 +284,14 @@ void uc_probe_print(FILE *out)
 
 	memset(&p, 0, sizeof(p));
 	fd = ref_sys_setup(2, &p);
+	fault = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	print_list_start(out, "register_ops", &first);
-	for (i = 0; i < IORING_REGISTER_LAST && fd >= 0; i++)
-		if (register_op_known(fd, i))
+	for (i = 0; i < IORING_REGISTER_LAST && fd >= 0 && fault != MAP_FAILED; i++)
+		if (register_op_known(fd, i, fault))
 			print_item(out, uc_register_op_name(i), &first);
 	fprintf(out, "\n");
+	if (fault != MAP_FAILED)
+		munmap(fault, 4096);
 	if (fd >= 0)
 		close(fd);
 }

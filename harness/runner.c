@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * harness/runner.c - build/uringcheck: every area x backend x mode, in
+ * parallel, merged into one KTAP stream.
+ *
+ * Each (area, backend, mode) group is one run of the area's binary, with
+ * UC_BACKEND set and one `-r ring.<mode>.<case>` per selected case. The
+ * kselftest harness inside forks and times out each case; the runner turns
+ * its output into a nested KTAP block (see group.c), adds per-case times,
+ * and reports a group that dies or hangs as errors for the cases it did not
+ * reach, so nothing stops the run. No python here: the runner must work
+ * under busybox in a VM.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "modes.h"
+#include "probe.h"
+#include "runner.h"
+
+#define UC_VERSION "0.1"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: uringcheck [-j N] [-b BACKEND] [-m MODE] [-a AREA] [-t CASE] [-l]\n"
+		"                  [--slow] [--timeout S] [-o FILE] [--cases-dir DIR]\n"
+		"  -j N          groups run in parallel (default: online CPUs)\n"
+		"  -b BACKEND    ref, liburing (repeat or comma-separate; default: all)\n"
+		"  -m MODE       %s (default: all)\n"
+		"  -a AREA       an area, i.e. a file in cases/ (default: all)\n"
+		"  -t CASE       a case name or glob, or AREA.CASE (default: all)\n"
+		"  -l            list the selected cases as AREA.CASE and exit\n"
+		"  --slow        include slow-tier cases (names starting slow_)\n"
+		"  --timeout S   per-case timeout in seconds (default 10)\n"
+		"  -o FILE       write KTAP to FILE instead of stdout\n"
+		"  --cases-dir D where the area binaries are (default: <runner dir>/cases)\n"
+		"exit: 0 no failure, 1 failures, 2 bad usage, 4 io_uring unavailable\n",
+		uc_mode_names());
+}
+
+static int bad_usage(const char *fmt, const char *arg, const char *valid)
+{
+	fprintf(stderr, "uringcheck: ");
+	fprintf(stderr, fmt, arg);
+	if (valid)
+		fprintf(stderr, " (valid: %s)", valid);
+	fprintf(stderr, "\n");
+	return RUN_EXIT_USAGE;
+}
+
+/* Split "a,b" into list entries; returns the new count. */
+static int add_list(char **list, int n, int max, char *arg)
+{
+	char *tok, *save = NULL;
+
+	for (tok = strtok_r(arg, ",", &save); tok && n < max; tok = strtok_r(NULL, ",", &save))
+		list[n++] = tok;
+	return n;
+}
+
+static bool in_list(char *const *list, int n, const char *s)
+{
+	int i;
+
+	if (!n)
+		return true;
+	for (i = 0; i < n; i++)
+		if (!strcmp(list[i], s))
+			return true;
+	return false;
+}
+
+static bool case_selected(const struct run_opts *o, const char *area, const char *name)
+{
+	char full[512];
+	int i;
+
+	if (!strncmp(name, "slow_", 5) && !o->slow)
+		return false;
+	if (!o->ncases)
+		return true;
+	snprintf(full, sizeof(full), "%s.%s", area, name);
+	for (i = 0; i < o->ncases; i++)
+		if (!fnmatch(o->cases[i], name, 0) || !fnmatch(o->cases[i], full, 0))
+			return true;
+	return false;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Area binaries in dir, sorted. */
+static int find_areas(const char *dir, char **areas, int max)
+{
+	struct dirent *de;
+	struct stat st;
+	char path[PATH_MAX];
+	int n = 0;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d)) && n < max) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (stat(path, &st) || !S_ISREG(st.st_mode) || access(path, X_OK))
+			continue;
+		areas[n++] = strdup(de->d_name);
+	}
+	closedir(d);
+	qsort(areas, n, sizeof(*areas), cmp_str);
+	return n;
+}
+
+static void default_cases_dir(const char *argv0, char *out, size_t len)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n > 0) {
+		self[n] = '\0';
+	} else {
+		snprintf(self, sizeof(self), "%s", argv0);
+	}
+	slash = strrchr(self, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		snprintf(self, sizeof(self), ".");
+	snprintf(out, len, "%s/cases", self);
+}
+
+static void iso_now(char *buf, size_t len)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "slow", no_argument, NULL, 'S' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "cases-dir", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct run_opts o;
+	struct run_plan plan;
+	char *area_filter[RUN_MAX_AREAS];
+	int nareas_filter = 0, opt, i, ret;
+	char started[32], unavailable[200];
+	struct utsname un;
+
+	memset(&o, 0, sizeof(o));
+	o.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	o.timeout_s = 10;
+	while ((opt = getopt_long(argc, argv, "j:b:m:a:t:lo:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			o.jobs = atoi(optarg);
+			if (o.jobs < 1)
+				return bad_usage("bad -j value '%s'", optarg, "a number >= 1");
+			break;
+		case 'b':
+			o.nbackends = add_list(o.backends, o.nbackends, RUN_MAX_LIST, optarg);
+			break;
+		case 'm':
+			o.nmodes = add_list(o.modes, o.nmodes, RUN_MAX_LIST, optarg);
+			break;
+		case 'a':
+			nareas_filter = add_list(area_filter, nareas_filter, RUN_MAX_AREAS, optarg);
+			break;
+		case 't':
+			o.ncases = add_list(o.cases, o.ncases, RUN_MAX_LIST, optarg);
+			break;
+		case 'l':
+			o.list_only = true;
+			break;
+		case 'o':
+			o.out_path = optarg;
+			break;
+		case 'S':
+			o.slow = true;
+			break;
+		case 'T':
+			o.timeout_s = atoi(optarg);
+			if (o.timeout_s < 1)
+				return bad_usage("bad --timeout value '%s'", optarg, "seconds >= 1");
+			break;
+		case 'C':
+			snprintf(o.cases_dir, sizeof(o.cases_dir), "%s", optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "uringcheck: unknown option (see uringcheck -h)\n");
+			return RUN_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return bad_usage("unexpected argument '%s'", argv[optind], NULL);
+	for (i = 0; i < o.nbackends; i++)
+		if (strcmp(o.backends[i], "ref") && strcmp(o.backends[i], "liburing"))
+			return bad_usage("unknown backend '%s'", o.backends[i], "ref,liburing");
+	for (i = 0; i < o.nmodes; i++)
+		if (uc_mode_find(o.modes[i]) < 0)
+			return bad_usage("unknown mode '%s'", o.modes[i], uc_mode_names());
+	if (!o.cases_dir[0])
+		default_cases_dir(argv[0], o.cases_dir, sizeof(o.cases_dir));
+
+	ret = find_areas(o.cases_dir, o.areas, RUN_MAX_AREAS);
+	if (ret < 0) {
+		fprintf(stderr, "uringcheck: cannot read %s: %s (build with make, or --cases-dir)\n",
+			o.cases_dir, strerror(-ret));
+		return RUN_EXIT_USAGE;
+	}
+	o.nareas = ret;
+	for (i = 0; i < nareas_filter; i++) {
+		if (!in_list(o.areas, o.nareas, area_filter[i])) {
+			char valid[1024] = "";
+
+			for (int k = 0; k < o.nareas; k++)
+				snprintf(valid + strlen(valid), sizeof(valid) - strlen(valid), "%s%s",
+					 k ? "," : "", o.areas[k]);
+			return bad_usage("unknown area '%s'", area_filter[i], valid);
+		}
+	}
+	if (nareas_filter) {
+		int k = 0;
+
+		for (i = 0; i < o.nareas; i++)
+			if (in_list(area_filter, nareas_filter, o.areas[i]))
+				o.areas[k++] = o.areas[i];
+		o.nareas = k;
+	}
+
+	ret = run_plan_build(&o, case_selected, &plan);
+	if (ret)
+		return ret;
+	if (!plan.ncases) {
+		fprintf(stderr, "uringcheck: no case matches the filters\n");
+		return RUN_EXIT_USAGE;
+	}
+	if (o.list_only) {
+		run_plan_list(&plan, stdout);
+		return 0;
+	}
+
+	if (o.out_path) {
+		o.out = fopen(o.out_path, "w");
+		if (!o.out) {
+			fprintf(stderr, "uringcheck: cannot write %s: %s\n", o.out_path,
+				strerror(errno));
+			return RUN_EXIT_USAGE;
+		}
+	} else {
+		o.out = stdout;
+	}
+	signal(SIGPIPE, SIG_IGN);
+
+	uname(&un);
+	iso_now(started, sizeof(started));
+	fprintf(o.out, "KTAP version 1\n");
+	fprintf(o.out, "# uringcheck: version=%s kernel=%s arch=%s started=%s jobs=%d\n",
+		UC_VERSION, un.release, un.machine, started, o.jobs);
+	o.unavailable = uc_unavailable_reason(uc_probe()->setup_err, unavailable,
+					      sizeof(unavailable));
+	if (o.unavailable)
+		fprintf(o.out, "# io_uring unavailable: %s\n", o.unavailable);
+	else
+		uc_probe_print(o.out);
+	fflush(o.out);
+
+	ret = run_plan_execute(&o, &plan);
+	if (o.out != stdout)
+		fclose(o.out);
+	return ret;
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/* harness/runner.h - the runner's plan, groups and KTAP assembly. */
+#ifndef UC_HARNESS_RUNNER_H
+#define UC_HARNESS_RUNNER_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define RUN_MAX_AREAS	64
+#define RUN_MAX_LIST	64
+
+#define RUN_EXIT_FAIL		1
+#define RUN_EXIT_USAGE		2
+#define RUN_EXIT_UNAVAILABLE	4	/* kselftest's skip code */
+
+struct run_opts {
+	int jobs;
+	int timeout_s;			/* per case */
+	bool slow;
+	bool list_only;
+	char *backends[RUN_MAX_LIST];
+	int nbackends;
+	char *modes[RUN_MAX_LIST];
+	int nmodes;
+	char *cases[RUN_MAX_LIST];	/* names or globs, or AREA.CASE */
+	int ncases;
+	char *areas[RUN_MAX_AREAS];
+	int nareas;
+	char cases_dir[PATH_MAX];
+	const char *out_path;
+	FILE *out;
+	const char *unavailable;	/* why io_uring cannot be used, or NULL */
+};
+
+struct run_area {
+	const char *name;
+	char path[PATH_MAX];
+	char **cases;			/* selected, in the binary's order */
+	int ncases;
+	char **modes;			/* fixture variants the binary has */
+	int nmodes;
+};
+
+/* Counts by verdict, for a group and for the whole run. */
+struct run_counts {
+	int pass, fail, skip, xfail, timeout, error;
+};
+
+/* One (area, backend, mode): one run of the area binary. */
+struct run_group {
+	const struct run_area *area;
+	const char *backend;
+	const char *mode;
+
+	pid_t pid;
+	int fd;				/* child's merged stdout+stderr */
+	bool eof, exited, killed;
+	int wstatus;
+	double t_start;			/* seconds, monotonic */
+
+	char *partial;			/* unterminated line so far */
+	size_t partial_len;
+	char *block;			/* the nested KTAP block built so far */
+	size_t block_len, block_cap;
+
+	bool *done;			/* per selected case: result seen */
+	int results;			/* result lines written so far */
+	double case_start;
+	char note[160];			/* timeout/crash remark for the next result */
+	int note_kind;
+	struct run_counts counts;
+	bool finished;
+};
+
+struct run_plan {
+	struct run_area areas[RUN_MAX_AREAS];
+	int nareas;
+	struct run_group *groups;
+	int ngroups;
+	int ncases;			/* distinct (area, case) pairs */
+	int nruns;			/* case x backend x mode */
+};
+
+typedef bool (*run_case_filter)(const struct run_opts *o, const char *area, const char *name);
+
+int run_plan_build(struct run_opts *o, run_case_filter keep, struct run_plan *plan);
+void run_plan_list(const struct run_plan *plan, FILE *out);
+int run_plan_execute(struct run_opts *o, struct run_plan *plan);
+
+/* KTAP assembly for one group (run_group.c) */
+void group_begin(struct run_group *g);
+void group_feed(struct run_group *g, const char *data, size_t len, double now);
+void group_finish(struct run_group *g, double now, int timeout_s);
+void group_skip_all(struct run_group *g, const char *reason);
+void group_append(struct run_group *g, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+double run_now(void);
+
+#endif /* UC_HARNESS_RUNNER_H */
