@@ -32,7 +32,8 @@ RUNNER_SRC := harness/runner.c harness/run_plan.c harness/run_group.c harness/mo
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/uringcheck $(AREAS:%=$(BUILD)/cases/%) $(BUILD)/test/ring_test \
-     $(BUILD)/test/expect_test $(BUILD)/test/abi_crosscheck $(BUILD)/test/fixture_area
+     $(BUILD)/test/ring_register_test $(BUILD)/test/expect_test \
+     $(BUILD)/test/abi_crosscheck $(BUILD)/test/fixture_area
 
 # --- dependencies: one stamp, so a parallel make asks once ---
 $(BUILD)/.deps: harness/deps.sh
@@ -78,11 +79,15 @@ LINK_ASAN_TEST = @mkdir -p $(dir $@); echo "  CC      $@"; \
 
 $(BUILD)/test/ring_test: ref/test/ring_test.c $(LIB_OBJ) $(KSFT)/kselftest_harness.h
 	$(LINK_TEST)
+$(BUILD)/test/ring_register_test: ref/test/ring_register_test.c $(LIB_OBJ) $(KSFT)/kselftest_harness.h
+	$(LINK_TEST)
 $(BUILD)/test/expect_test: harness/test/expect_test.c $(LIB_OBJ) $(KSFT)/kselftest_harness.h
 	$(LINK_TEST)
 $(BUILD)/test/fixture_area: harness/test/fixture_area.c $(LIB_OBJ) $(KSFT)/kselftest_harness.h
 	$(LINK_TEST)
 $(BUILD)/asan/test/ring_test: ref/test/ring_test.c $(ASAN_LIB_OBJ) $(KSFT)/kselftest_harness.h
+	$(LINK_ASAN_TEST)
+$(BUILD)/asan/test/ring_register_test: ref/test/ring_register_test.c $(ASAN_LIB_OBJ) $(KSFT)/kselftest_harness.h
 	$(LINK_ASAN_TEST)
 $(BUILD)/asan/test/expect_test: harness/test/expect_test.c $(ASAN_LIB_OBJ) $(KSFT)/kselftest_harness.h
 	$(LINK_ASAN_TEST)
@@ -93,12 +98,14 @@ $(BUILD)/gen/abi_names.h: ref/abi.h ref/test/abi_names.sh
 	sh ref/test/abi_names.sh ref/abi.h /usr/include/linux/io_uring.h > $@
 
 $(BUILD)/test/abi_crosscheck: ref/test/abi_crosscheck.c ref/test/abi_values_ref.c \
-		ref/test/abi_values_sys.c $(BUILD)/gen/abi_names.h | $(BUILD)/.deps
+		ref/test/abi_values_sys.c ref/test/abi_values.h ref/test/abi_fields.h ref/abi.h \
+		$(BUILD)/gen/abi_names.h | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) -I$(BUILD)/gen -o $@ ref/test/abi_crosscheck.c \
 		ref/test/abi_values_ref.c ref/test/abi_values_sys.c
 
-ASAN_BINS := $(BUILD)/asan/test/ring_test $(BUILD)/asan/test/expect_test \
+ASAN_BINS := $(BUILD)/asan/test/ring_test $(BUILD)/asan/test/ring_register_test \
+	     $(BUILD)/asan/test/expect_test \
 	     $(AREAS:%=$(BUILD)/asan/cases/%)
 asan: $(ASAN_BINS)
 
@@ -112,22 +119,19 @@ run: all
 	$(PYTHON) reports/uringreport.py run $(OUT)/ktap.txt $(OUT) || rc=$$((rc ? rc : 2)); \
 	exit $$rc
 
+UNIT_TESTS := test/ring_test test/ring_register_test test/expect_test
+
 unit-tests: all asan
 	@echo "== ABI cross-check against <linux/io_uring.h>"
 	@$(BUILD)/test/abi_crosscheck
-	@echo "== ref unit tests (plain, then ASan/UBSan)"
-	@$(BUILD)/test/ring_test > $(BUILD)/test/ring_test.ktap || { cat $(BUILD)/test/ring_test.ktap; exit 1; }
-	@tail -n 1 $(BUILD)/test/ring_test.ktap
-	@$(BUILD)/asan/test/ring_test > $(BUILD)/asan/test/ring_test.ktap || { cat $(BUILD)/asan/test/ring_test.ktap; exit 1; }
-	@tail -n 1 $(BUILD)/asan/test/ring_test.ktap
-	@echo "== matcher self-tests (plain, then ASan/UBSan)"
-	@$(BUILD)/test/expect_test > $(BUILD)/test/expect_test.ktap || { cat $(BUILD)/test/expect_test.ktap; exit 1; }
-	@tail -n 1 $(BUILD)/test/expect_test.ktap
-	@$(BUILD)/asan/test/expect_test > $(BUILD)/asan/test/expect_test.ktap || { cat $(BUILD)/asan/test/expect_test.ktap; exit 1; }
-	@tail -n 1 $(BUILD)/asan/test/expect_test.ktap
+	@echo "== ref unit tests and matcher self-tests (plain, then ASan/UBSan)"
+	@for t in $(UNIT_TESTS:%=$(BUILD)/%) $(UNIT_TESTS:%=$(BUILD)/asan/%); do \
+		$$t > $$t.ktap 2>&1 || { cat $$t.ktap; echo "FAILED: $$t"; exit 1; }; \
+		printf '%-40s %s\n' "$$t" "$$(tail -n 1 $$t.ktap)"; \
+	done
 	@echo "== runner tests"
 	@sh harness/test/runner_test.sh $(BUILD)
-	@echo "== cases under ASan/UBSan (ref backend, default mode)"
+	@echo "== cases under ASan/UBSan (ref and liburing, every mode)"
 	@sh harness/test/asan_cases.sh $(BUILD) $(AREAS)
 	@echo "== report tool tests"
 	@$(PYTHON) -m unittest discover -s reports/test -t reports 2>&1 | tail -n 3

@@ -106,14 +106,15 @@ void uc_stream_free(struct uc_stream *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Copy out and consume every CQE visible right now. */
-static int take_visible(struct uc_ring *ring, struct uc_stream *s)
+/* Copy out and consume up to max CQEs visible right now. */
+static int take_up_to(struct uc_ring *ring, struct uc_stream *s, unsigned max)
 {
 	struct io_uring_cqe *cqe;
 	struct uc_cqe_seen c;
 	bool big = ring->p.flags & IORING_SETUP_CQE32;
 
-	while (ring->be->peek_cqe(ring->r, &cqe) == 0) {
+	while (max && ring->be->peek_cqe(ring->r, &cqe) == 0) {
+		max--;
 		memset(&c, 0, sizeof(c));
 		c.user_data = cqe->user_data;
 		c.res = cqe->res;
@@ -127,6 +128,11 @@ static int take_visible(struct uc_ring *ring, struct uc_stream *s)
 			return -ENOMEM;
 	}
 	return 0;
+}
+
+static int take_visible(struct uc_ring *ring, struct uc_stream *s)
+{
+	return take_up_to(ring, s, UINT32_MAX);
 }
 
 static int64_t now_ns(void)
@@ -147,16 +153,16 @@ int uc_drain(struct uc_ring *ring, struct uc_stream *s)
 	return take_visible(ring, s);
 }
 
-int uc_collect(struct uc_ring *ring, unsigned want, unsigned timeout_ms,
-	       struct uc_stream *s)
+/* Wait until s holds goal CQEs (taking at most limit in all) or time runs out. */
+static int collect_until(struct uc_ring *ring, unsigned goal, unsigned limit,
+			 unsigned timeout_ms, struct uc_stream *s)
 {
 	int64_t deadline = now_ns() + (int64_t)timeout_ms * 1000000;
-	unsigned goal = s->n + want;
 	struct io_uring_cqe *cqe;
 	int ret;
 
 	for (;;) {
-		ret = take_visible(ring, s);
+		ret = take_up_to(ring, s, limit - s->n);
 		if (ret)
 			return ret;
 		if (s->n >= goal)
@@ -175,5 +181,21 @@ int uc_collect(struct uc_ring *ring, unsigned want, unsigned timeout_ms,
 		    ret != -EBUSY)
 			return ret;
 	}
-	return uc_drain(ring, s);
+	return 0;
+}
+
+int uc_collect(struct uc_ring *ring, unsigned want, unsigned timeout_ms,
+	       struct uc_stream *s)
+{
+	int ret = collect_until(ring, s->n + want, UINT32_MAX, timeout_ms, s);
+
+	return ret ? ret : uc_drain(ring, s);
+}
+
+int uc_reap(struct uc_ring *ring, unsigned n, unsigned timeout_ms, struct uc_stream *s)
+{
+	unsigned before = s->n;
+	int ret = collect_until(ring, s->n + n, s->n + n, timeout_ms, s);
+
+	return ret ? ret : (int)(s->n - before);
 }

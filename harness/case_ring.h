@@ -54,6 +54,11 @@ void uc_ring_state(struct uc_ring *ring, struct uc_ring_state *out);
  */
 int uc_collect(struct uc_ring *ring, unsigned want, unsigned timeout_ms,
 	       struct uc_stream *s);
+/*
+ * Append at most n CQEs, waiting up to timeout_ms for them, and leave any
+ * others in the ring: for reaping in chunks. Returns how many were taken.
+ */
+int uc_reap(struct uc_ring *ring, unsigned n, unsigned timeout_ms, struct uc_stream *s);
 /* Take every CQE already in the ring (after a flush), without waiting. */
 int uc_drain(struct uc_ring *ring, struct uc_stream *s);
 

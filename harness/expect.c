@@ -177,13 +177,39 @@ static bool match_ordered(const struct uc_cqe_expect *want, unsigned nwant,
 		fmt_seen(&seen[i], s, sizeof(s));
 		fmt_row(&want[i], UC_ORDERED, r, sizeof(r));
 		if (seen[i].user_data != want[i].user_data) {
+			int dup = i ? find_row(want, i, 0, &seen[i]) : -1;
+
 			/* right CQE, wrong place? */
-			if (find_row(want, nwant, i + 1, &seen[i]) >= 0 ||
-			    (i && find_row(want, i, 0, &seen[i]) >= 0)) {
+			if (find_row(want, nwant, i + 1, &seen[i]) >= 0) {
 				m->kind = UC_REORDERED;
 				snprintf(m->what, sizeof(m->what),
 					 "reordered: CQE #%u %s arrived where row %u %s was due",
 					 i, s, i, r);
+			} else if (nseen > nwant && (dup >= 0 ||
+				   (i + 1 < nseen && uc_row_matches(&want[i], &seen[i + 1])))) {
+				/*
+				 * Rows before i were each matched by the CQE at
+				 * their own position, so a CQE that fits only one
+				 * of them is a second copy, not a reordering: call
+				 * a duplicated completion what it is (unordered
+				 * matching reports it as extra too).
+				 */
+				m->kind = UC_EXTRA;
+				if (dup >= 0)
+					snprintf(m->what, sizeof(m->what),
+						 "extra: CQE #%u %s duplicates row %d, where row "
+						 "%u %s was due", i, s, dup, i, r);
+				else
+					snprintf(m->what, sizeof(m->what),
+						 "extra: CQE #%u %s arrived before row %u %s",
+						 i, s, i, r);
+			} else if (nwant > nseen && i + 1 < nwant &&
+				   uc_row_matches(&want[i + 1], &seen[i])) {
+				/* the stream skipped row i and went on with i + 1 */
+				m->kind = UC_MISSING;
+				snprintf(m->what, sizeof(m->what),
+					 "missing: row %u %s never arrived (CQE #%u is row %u)",
+					 i, r, i, i + 1);
 			} else {
 				m->kind = UC_WRONG_USER_DATA;
 				snprintf(m->what, sizeof(m->what),

@@ -69,39 +69,54 @@ const struct uc_probe *uc_probe(void)
 	return &probed;
 }
 
-int uc_probe_nop_flags(void)
+int uc_probe_nop_res(uint32_t setup_flags, uint32_t nop_flags, uint32_t len)
 {
-	static int cached = -1;
 	struct io_uring_params p;
 	struct io_uring_sqe *sqe;
 	struct io_uring_cqe *cqe;
 	struct ref_ring r;
 	int ret;
 
-	if (cached >= 0)
-		return cached;
 	memset(&p, 0, sizeof(p));
+	p.flags = setup_flags;
 	ret = ref_setup(2, &p, &r);
 	if (ret < 0)
-		return ret;
+		return -ENOTSUP;	/* cannot even make the ring: "not available" */
 	sqe = ref_get_sqe(&r);
-	memset(sqe, 0, sizeof(*sqe));
+	memset(sqe, 0, sizeof(*sqe) << r.sqe_shift);
 	sqe->opcode = IORING_OP_NOP;
-	sqe->nop_flags = IORING_NOP_INJECT_RESULT;
-	sqe->len = 42;
+	sqe->nop_flags = nop_flags;
+	sqe->len = len;
 	ret = ref_submit_and_wait(&r, 1);
 	if (ret == 1)
 		ret = ref_wait_cqe(&r, &cqe, NULL);
 	if (ret == 0) {
-		ret = cqe->res == 42 ? UC_NOP_FLAGS_INJECT :
-		      cqe->res == -EINVAL ? UC_NOP_FLAGS_REJECT :
-		      cqe->res == 0 ? UC_NOP_FLAGS_IGNORE : -EPROTO;
+		ret = cqe->res;
 		ref_cq_advance(&r, 1);
+	} else {
+		ret = -ENOTSUP;
 	}
 	ref_teardown(&r);
-	if (ret >= 0)
-		cached = ret;
-	return ret < 0 ? ret : cached;
+	return ret;
+}
+
+int uc_probe_nop_flags(void)
+{
+	static int cached = -1;
+	int res;
+
+	if (cached >= 0)
+		return cached;
+	res = uc_probe_nop_res(0, IORING_NOP_INJECT_RESULT, 42);
+	if (res == 42)
+		cached = UC_NOP_FLAGS_INJECT;
+	else if (res == -EINVAL)
+		cached = UC_NOP_FLAGS_REJECT;
+	else if (res == 0)
+		cached = UC_NOP_FLAGS_IGNORE;
+	else
+		return -EPROTO;
+	return cached;
 }
 
 const char *uc_unavailable_reason(int setup_err, char *buf, size_t len)

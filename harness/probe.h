@@ -37,6 +37,11 @@ int uc_probe_setup(uint32_t flags);
  */
 enum { UC_NOP_FLAGS_IGNORE, UC_NOP_FLAGS_REJECT, UC_NOP_FLAGS_INJECT };
 int uc_probe_nop_flags(void);
+/*
+ * The res of one NOP with these nop_flags (and sqe->len) on a fresh ring
+ * made with setup_flags, or -ENOTSUP if the trial could not run.
+ */
+int uc_probe_nop_res(uint32_t setup_flags, uint32_t nop_flags, uint32_t len);
 
 /* Why io_uring is unusable here ("io_uring_setup: EPERM ..."), or NULL. */
 const char *uc_unavailable_reason(int setup_err, char *buf, size_t len);

@@ -258,6 +258,8 @@ int run_plan_execute(struct run_opts *o, struct run_plan *plan)
 		return RUN_EXIT_USAGE;
 	snprintf(tmo, sizeof(tmo), "%d", o->timeout_s);
 	setenv("UC_TIMEOUT", tmo, 1);
+	if (o->slow)
+		setenv("UC_SLOW", "1", 1);
 	fprintf(o->out, "1..%d\n", plan->ngroups);
 
 	while (next_emit < plan->ngroups) {
@@ -266,8 +268,15 @@ int run_plan_execute(struct run_opts *o, struct run_plan *plan)
 			struct run_group *g = &plan->groups[started++];
 
 			if (o->unavailable) {
+				/*
+				 * The same words a case's own setup SKIPs with
+				 * (uc_open_in_mode), so reports group both alike.
+				 */
+				char why[256];
+
+				snprintf(why, sizeof(why), "io_uring unavailable: %s", o->unavailable);
 				group_begin(g);
-				group_skip_all(g, o->unavailable);
+				group_skip_all(g, why);
 				continue;
 			}
 			if (start_group(g)) {

@@ -177,7 +177,13 @@ int main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	o.timeout_s = 10;
-	while ((opt = getopt_long(argc, argv, "j:b:m:a:t:lo:h", longopts, NULL)) != -1) {
+	/*
+	 * Bad usage is one line on stderr: silence getopt's own message (it
+	 * would be a second line) and name the offending option ourselves.
+	 * The leading ':' tells a missing value apart from an unknown option.
+	 */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":j:b:m:a:t:lo:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			o.jobs = atoi(optarg);
@@ -216,8 +222,17 @@ int main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
+		case ':':
+			fprintf(stderr, "uringcheck: option '%s' needs a value (see uringcheck -h)\n",
+				argv[optind - 1]);
+			return RUN_EXIT_USAGE;
 		default:
-			fprintf(stderr, "uringcheck: unknown option (see uringcheck -h)\n");
+			if (optopt)
+				fprintf(stderr, "uringcheck: unknown option '-%c' (see uringcheck -h)\n",
+					optopt);
+			else
+				fprintf(stderr, "uringcheck: unknown option '%s' (see uringcheck -h)\n",
+					argv[optind - 1]);
 			return RUN_EXIT_USAGE;
 		}
 	}

@@ -93,6 +93,21 @@ static inline unsigned uc_wait_ms(void)
 	return env && atoi(env) > 0 ? (unsigned)atoi(env) : UC_WAIT_MS;
 }
 
+/* The params for a ring in mode: the case's own, plus the mode's flags. */
+static inline struct io_uring_params uc_mode_params(const struct uc_mode *mode,
+						    const struct io_uring_params *extra)
+{
+	struct io_uring_params p;
+
+	memset(&p, 0, sizeof(p));
+	if (extra)
+		p = *extra;
+	p.flags |= mode->setup_flags;
+	if (mode->setup_flags & IORING_SETUP_SQPOLL)
+		p.sq_thread_idle = mode->sq_thread_idle_ms;
+	return p;
+}
+
 /*
  * Open a ring in the variant's mode. Returns 0; or SKIPs (mode or backend
  * cannot make it, io_uring unavailable) and returns 1; or fails and returns -1.
@@ -103,17 +118,11 @@ static inline int uc_open_in_mode(struct __test_metadata *_metadata,
 				  unsigned entries, const struct io_uring_params *extra)
 {
 	const struct uc_mode *mode = &uc_modes[variant->mode];
-	struct io_uring_params p;
+	struct io_uring_params p = uc_mode_params(mode, extra);
 	const char *why = NULL;
 	char buf[160], flags[160];
 	int ret;
 
-	memset(&p, 0, sizeof(p));
-	if (extra)
-		p = *extra;
-	p.flags |= mode->setup_flags;
-	if (mode->setup_flags & IORING_SETUP_SQPOLL)
-		p.sq_thread_idle = mode->sq_thread_idle_ms;
 	ret = uc_ring_open(ring, be, entries, &p, &why);
 	if (ret == 0)
 		return 0;
@@ -137,6 +146,10 @@ static inline int uc_open_in_mode(struct __test_metadata *_metadata,
 
 FIXTURE_SETUP(ring)
 {
+	const char *slow = getenv("UC_SLOW");
+
+	if (!strncmp(_metadata->name, "slow_", 5) && !(slow && !strcmp(slow, "1")))
+		SKIP(return, "slow tier: run with uringcheck --slow (UC_SLOW=1)");
 	self->be = uc_backend_from_env();
 	ASSERT_NE(NULL, self->be) TH_LOG("unknown UC_BACKEND; built in: %s", uc_backend_names());
 	uc_kmsg_begin(&self->kmsg);
@@ -204,16 +217,15 @@ FIXTURE_TEARDOWN(ring)
 	self->nextra++; \
 	__r; })
 
-static inline void uc_expect_stream(struct __test_metadata *_metadata, const char *file,
-				    int line, struct uc_ring *ring, struct uc_stream *s,
-				    const struct uc_cqe_expect *want, unsigned nwant,
-				    enum uc_order order)
+/* Compare what s already holds (plus anything still in the ring). */
+static inline void uc_expect_collected(struct __test_metadata *_metadata, const char *file,
+				       int line, struct uc_ring *ring, struct uc_stream *s,
+				       const struct uc_cqe_expect *want, unsigned nwant,
+				       enum uc_order order)
 {
 	struct uc_match m;
-	int ret;
+	int ret = uc_drain(ring, s);
 
-	uc_stream_reset(s);
-	ret = uc_collect(ring, nwant, uc_wait_ms(), s);
 	if (ret < 0) {
 		printf("# %s:%d: collecting CQEs failed: %s\n", file, line,
 		       uc_errno_name(-ret) ?: "?");
@@ -227,6 +239,24 @@ static inline void uc_expect_stream(struct __test_metadata *_metadata, const cha
 	uc_match_release(&m);
 }
 
+static inline void uc_expect_stream(struct __test_metadata *_metadata, const char *file,
+				    int line, struct uc_ring *ring, struct uc_stream *s,
+				    const struct uc_cqe_expect *want, unsigned nwant,
+				    enum uc_order order)
+{
+	int ret;
+
+	uc_stream_reset(s);
+	ret = uc_collect(ring, nwant, uc_wait_ms(), s);
+	if (ret < 0) {
+		printf("# %s:%d: collecting CQEs failed: %s\n", file, line,
+		       uc_errno_name(-ret) ?: "?");
+		uc_fail(_metadata, "collecting CQEs failed: %s", uc_errno_name(-ret) ?: "?");
+		return;
+	}
+	uc_expect_collected(_metadata, file, line, ring, s, want, nwant, order);
+}
+
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The whole stream on ring r: exactly these CQEs, nothing more. */
@@ -236,8 +266,29 @@ static inline void uc_expect_stream(struct __test_metadata *_metadata, const cha
 #define EXPECT_STREAM_UNORDERED(want) \
 	EXPECT_STREAM_ON(RING, want, ARRAY_LEN(want), UC_UNORDERED)
 #define EXPECT_STREAM_PARTIAL(want) EXPECT_STREAM_ON(RING, want, ARRAY_LEN(want), UC_PARTIAL)
+/* The stream gathered so far with REAP_ON(), then nothing more. */
+#define EXPECT_COLLECTED_ON(r, want, n, order) \
+	uc_expect_collected(_metadata, __FILE__, __LINE__, (r), &self->stream, (want), (n), (order))
+/* Take exactly n more CQEs into the stream (a precondition: they must come). */
+#define REAP_ON(r, n) ASSERT_EQ((int)(n), uc_reap((r), (n), uc_wait_ms(), &self->stream))
 /* Nothing may be posted: flush task work and the backlog, then look. */
 #define EXPECT_NO_CQE() EXPECT_STREAM_ON(RING, NULL, 0, UC_ORDERED)
+
+/*
+ * Open a further ring and hand back io_uring_setup's verdict (0 or -errno)
+ * for cases about setup itself; SKIPs when the backend cannot express the
+ * variant's mode. On success the ring is closed at teardown.
+ */
+#define RING_TRY(entries, params, out) ({ \
+	ASSERT_LT(self->nextra, UC_MAX_RINGS); \
+	struct io_uring_params __p = uc_mode_params(MODE, (params)); \
+	const char *__why = NULL; \
+	int __ret = uc_ring_open(&self->extra[self->nextra], self->be, (entries), &__p, &__why); \
+	if (__ret == -EOPNOTSUPP && __why) \
+		SKIP(return, "backend %s cannot run mode %s: %s", self->be->name, MODE->name, __why); \
+	if (!__ret) \
+		*(out) = &self->extra[self->nextra++]; \
+	__ret; })
 
 /* --- skipping, in one place and with the reason --- */
 

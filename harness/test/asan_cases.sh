@@ -1,0 +1,21 @@
+#!/bin/sh
+# harness/test/asan_cases.sh BUILD AREA... - every area's cases under
+# ASan/UBSan, through the runner, so sanitizer reports become failures.
+#
+# The sanitized case binaries live in BUILD/asan/cases; the runner (not
+# sanitized) drives them exactly as it drives the normal build. A sanitizer
+# report makes the case process exit non-zero or die, which the runner turns
+# into "not ok"; halt_on_error makes UBSan findings fatal too.
+set -u
+build=$1
+shift
+out=$build/asan/suite.ktap
+export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+if "$build/uringcheck" --cases-dir "$build/asan/cases" -o "$out"; then
+	tail -n 1 "$out"
+	exit 0
+fi
+grep -E '^ *not ok' "$out" | head -n 20
+echo "FAILED: cases under ASan/UBSan (full KTAP in $out)"
+exit 1

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * harness/test/fixture_area.c - a fake area whose outcomes are fixed, for
+ * testing the runner (harness/test/runner_test.sh). Not part of the suite:
+ * it lives outside cases/ and the runner reaches it only via --cases-dir.
+ *
+ * Each case ends one way on purpose: pass, fail on a stream mismatch, skip
+ * with a reason, hang until the per-case timeout, die by SIGSEGV, and pass
+ * again after the crash. They run in default mode only; the other modes
+ * SKIP, so a run without -m stays short.
+ */
+#include <signal.h>
+#include <sys/resource.h>
+
+#include "uc.h"
+
+enum {
+	UD_NOP = 0x1,
+};
+
+#define ONLY_DEFAULT (~UC_M(UC_MODE_DEFAULT))
+#define ONLY_DEFAULT_WHY "a runner fixture: one mode is enough"
+
+/* Asserts that a NOP completes with res 0: the runner must report ok. */
+CASE(passes)
+{
+	static const struct uc_cqe_expect want[] = {
+		CQE(UD_NOP, 0, 0),
+	};
+
+	UC_MODES_EXCEPT(ONLY_DEFAULT, ONLY_DEFAULT_WHY);
+	uc_prep_nop(SQE(), UD_NOP);
+	ASSERT_SUBMIT(1);
+	EXPECT_STREAM(want);
+}
+
+/* Asserts (wrongly, on purpose) that a NOP fails with -EINVAL: must be not ok. */
+CASE(fails_on_wrong_res)
+{
+	static const struct uc_cqe_expect want[] = {
+		CQE(UD_NOP, -EINVAL, 0),
+	};
+
+	UC_MODES_EXCEPT(ONLY_DEFAULT, ONLY_DEFAULT_WHY);
+	uc_prep_nop(SQE(), UD_NOP);
+	ASSERT_SUBMIT(1);
+	EXPECT_STREAM(want);
+}
+
+/* Asserts nothing: skips, and the runner must keep the reason. */
+CASE(skips_with_reason)
+{
+	SKIP(return, "fixture: skipped on purpose");
+}
+
+/* Asserts nothing: never returns, so the harness must kill it at the timeout. */
+CASE(hangs_until_timeout)
+{
+	UC_MODES_EXCEPT(ONLY_DEFAULT, ONLY_DEFAULT_WHY);
+	for (;;)
+		pause();
+}
+
+/* Asserts nothing: dies by SIGSEGV, which the runner must name. */
+CASE(crashes_with_sigsegv)
+{
+	/* core_pattern may be a plain file name: leave no core behind */
+	const struct rlimit no_core = { 0, 0 };
+
+	UC_MODES_EXCEPT(ONLY_DEFAULT, ONLY_DEFAULT_WHY);
+	setrlimit(RLIMIT_CORE, &no_core);
+	raise(SIGSEGV);
+}
+
+/* Asserts that a NOP still completes after the case before it crashed. */
+CASE(passes_after_crash)
+{
+	static const struct uc_cqe_expect want[] = {
+		CQE(UD_NOP, 0, 0),
+	};
+
+	UC_MODES_EXCEPT(ONLY_DEFAULT, ONLY_DEFAULT_WHY);
+	uc_prep_nop(SQE(), UD_NOP);
+	ASSERT_SUBMIT(1);
+	EXPECT_STREAM(want);
+}
+
+TEST_HARNESS_MAIN
