@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <time.h>
 
 int uc_ring_open(struct uc_ring *ring, const struct uc_backend *be, unsigned entries,
@@ -31,6 +32,14 @@ void uc_ring_close(struct uc_ring *ring)
 	ring->r = NULL;
 }
 
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 struct io_uring_sqe *uc_get_sqe(struct uc_ring *ring)
 {
 	struct io_uring_sqe *sqe = ring->be->get_sqe(ring->r);
@@ -44,10 +53,22 @@ struct io_uring_sqe *uc_get_sqe(struct uc_ring *ring)
 struct io_uring_sqe *uc_get_sqe_wait(struct uc_ring *ring)
 {
 	struct io_uring_sqe *sqe = uc_get_sqe(ring);
+	int64_t deadline = now_ns() + 1000000000LL;
 
-	if (!sqe && (ring->p.flags & IORING_SETUP_SQPOLL) && uc_sq_unconsumed(ring) &&
-	    ring->be->sq_wait(ring->r) == 0)
+	/*
+	 * SQ_WAIT returns once the kernel has fetched an SQE, which can be
+	 * before the SQ thread publishes the new SQ head (it may be preempted
+	 * in between): retry, as liburing's own users must, for up to a second
+	 * so that a thread that never moves fails the case.
+	 */
+	while (!sqe && (ring->p.flags & IORING_SETUP_SQPOLL) && now_ns() < deadline) {
+		/* the head may move between the failed get and this check */
+		if (uc_sq_unconsumed(ring) && ring->be->sq_wait(ring->r) < 0)
+			break;
 		sqe = uc_get_sqe(ring);
+		if (!sqe)
+			sched_yield();
+	}
 	return sqe;
 }
 
@@ -133,14 +154,6 @@ static int take_up_to(struct uc_ring *ring, struct uc_stream *s, unsigned max)
 static int take_visible(struct uc_ring *ring, struct uc_stream *s)
 {
 	return take_up_to(ring, s, UINT32_MAX);
-}
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 int uc_drain(struct uc_ring *ring, struct uc_stream *s)
