@@ -12,6 +12,8 @@
 #include <signal.h>
 #include <sys/resource.h>
 
+#include <fcntl.h>
+
 #include "uc.h"
 
 enum {
@@ -80,6 +82,30 @@ CASE(passes_after_crash)
 	};
 
 	UC_MODES_EXCEPT(ONLY_DEFAULT, ONLY_DEFAULT_WHY);
+	uc_prep_nop(SQE(), UD_NOP);
+	ASSERT_SUBMIT(1);
+	EXPECT_STREAM(want);
+}
+
+/*
+ * Asserts nothing about the stream (it matches): logs a kernel WARNING line
+ * while the case runs, which the kernel-log watch must turn into a failure.
+ */
+CASE(kernel_warning_fails_the_case)
+{
+	static const struct uc_cqe_expect want[] = {
+		CQE(UD_NOP, 0, 0),
+	};
+	static const char line[] =
+		"<4>uringcheck fixture: WARNING: injected by the runner test, not real\n";
+	int fd;
+
+	UC_MODES_EXCEPT(ONLY_DEFAULT, ONLY_DEFAULT_WHY);
+	REQUIRE_ROOT();
+	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)strlen(line), write(fd, line, strlen(line)));
+	close(fd);
 	uc_prep_nop(SQE(), UD_NOP);
 	ASSERT_SUBMIT(1);
 	EXPECT_STREAM(want);

@@ -91,10 +91,21 @@ check "crashes_with_sigsegv is not ok naming SIGSEGV" \
 	has "$K" '^    not ok [0-9][0-9]* crashes_with_sigsegv .*SIGSEGV'
 check "passes_after_crash is ok: a crash does not stop the run" \
 	has "$K" '^    ok [0-9][0-9]* passes_after_crash$'
-check "one '# time_ms:' line per case" eq 6 "$(count "$K" '^    # time_ms: [0-9]')"
+if [ "$(id -u)" = 0 ]; then
+	check "kernel_warning_fails_the_case is not ok naming the kernel log line" \
+		has "$K" '^    not ok [0-9][0-9]* kernel_warning_fails_the_case #  kernel log: .*WARNING: injected'
+	warn_status=fail
+	totals="pass:2 fail:3 xfail:0 xpass:0 skip:1 error:0 timeout:1"
+else
+	check "kernel_warning_fails_the_case skips as non-root" \
+		has "$K" '^    ok [0-9][0-9]* kernel_warning_fails_the_case # SKIP needs root'
+	warn_status=skip
+	totals="pass:2 fail:2 xfail:0 xpass:0 skip:2 error:0 timeout:1"
+fi
+check "one '# time_ms:' line per case" eq 7 "$(count "$K" '^    # time_ms: [0-9]')"
 check "the group's result line is not ok" has "$K" '^not ok 1 fixture\.ref\.default$'
 check "last line is '# Totals:' with the right counts" \
-	eq "# Totals: pass:2 fail:2 xfail:0 xpass:0 skip:1 error:0 timeout:1" \
+	eq "# Totals: $totals" \
 	"$(tail -n 1 "$K")"
 
 # --- the report tool reads the same KTAP ---
@@ -108,7 +119,7 @@ data = json.load(open(sys.argv[1]))
 print(" ".join("%s:%s" % (r["case"], r["status"]) for r in data["results"]))
 ' "$T/results.json")
 		check "uringreport json gives pass, fail, skip, timeout, fail, pass" eq \
-			"passes:pass fails_on_wrong_res:fail skips_with_reason:skip hangs_until_timeout:timeout crashes_with_sigsegv:fail passes_after_crash:pass" \
+			"passes:pass fails_on_wrong_res:fail skips_with_reason:skip hangs_until_timeout:timeout crashes_with_sigsegv:fail passes_after_crash:pass kernel_warning_fails_the_case:$warn_status" \
 			"$statuses"
 	else
 		fail "uringreport json parses the fixture KTAP ($(head -n 1 "$T/report.err"))"
