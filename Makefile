@@ -17,7 +17,9 @@ WARN     := -Wall -Wextra -Werror -Wno-format-truncation
 CFLAGS   ?= -O2 -g
 ASAN     := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=undefined
-LIBURING := $(firstword $(wildcard /usr/lib/*/liburing.a /usr/lib/liburing.a /usr/local/lib/liburing.a))
+# expanded when a link runs, i.e. after harness/deps.sh may have installed it
+LIBURING  = $(shell ls /usr/lib/*/liburing.a /usr/lib/liburing.a /usr/local/lib/liburing.a \
+		2>/dev/null | head -n 1)
 KSFT     := $(BUILD)/ksft
 JOBS     ?=
 RUN_ARGS ?=
