@@ -104,7 +104,8 @@ $(BUILD)/gen/abi_names.h: ref/abi.h ref/test/abi_names.sh
 	sh ref/test/abi_names.sh ref/abi.h /usr/include/linux/io_uring.h > $@
 
 $(BUILD)/test/abi_crosscheck: ref/test/abi_crosscheck.c ref/test/abi_values_ref.c \
-		ref/test/abi_values_sys.c ref/test/abi_values.h ref/test/abi_fields.h ref/abi.h \
+		ref/test/abi_values_sys.c ref/test/abi_values.h ref/test/abi_fields.h \
+		ref/test/abi_tables.h ref/abi.h \
 		$(BUILD)/gen/abi_names.h | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) -I$(BUILD)/gen -o $@ ref/test/abi_crosscheck.c \

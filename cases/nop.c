@@ -21,6 +21,13 @@ enum {
 #define BAD_OPCODE 255		/* no kernel defines it */
 #define BAD_SQE_FLAG (1U << 7)	/* beyond IOSQE_CQE_SKIP_SUCCESS */
 
+/* A NOP-shaped SQE with an opcode no kernel knows: fails at submit, -EINVAL. */
+static struct io_uring_sqe *prep_bad_opcode(struct io_uring_sqe *sqe, uint64_t ud)
+{
+	uc_prep_nop(sqe, ud)->opcode = BAD_OPCODE;
+	return sqe;
+}
+
 /* Asserts that one NOP completes once, with res 0 and no flags. */
 CASE(single_nop_completes_with_res_zero)
 {
@@ -97,17 +104,10 @@ CASE(async_nops_all_complete)
 	static const struct uc_cqe_expect want[] = {
 		CQE(UD_FIRST, 0, 0), CQE(UD_SECOND, 0, 0), CQE(UD_THIRD, 0, 0),
 	};
-	struct io_uring_sqe *sqe;
 
-	sqe = SQE();
-	uc_prep_nop(sqe, UD_FIRST);
-	sqe->flags = IOSQE_ASYNC;
-	sqe = SQE();
-	uc_prep_nop(sqe, UD_SECOND);
-	sqe->flags = IOSQE_ASYNC;
-	sqe = SQE();
-	uc_prep_nop(sqe, UD_THIRD);
-	sqe->flags = IOSQE_ASYNC;
+	uc_prep_nop(SQE(), UD_FIRST)->flags = IOSQE_ASYNC;
+	uc_prep_nop(SQE(), UD_SECOND)->flags = IOSQE_ASYNC;
+	uc_prep_nop(SQE(), UD_THIRD)->flags = IOSQE_ASYNC;
 	ASSERT_SUBMIT(3);
 	/* io-wq workers run them concurrently: no order is promised */
 	EXPECT_STREAM_UNORDERED(want);
@@ -124,17 +124,10 @@ CASE(drain_nop_completes_after_earlier_async_nops)
 		CQE(UD_SECOND, 0, 0, .phase = 0),
 		CQE(UD_THIRD, 0, 0, .phase = 1),
 	};
-	struct io_uring_sqe *sqe;
 
-	sqe = SQE();
-	uc_prep_nop(sqe, UD_FIRST);
-	sqe->flags = IOSQE_ASYNC;
-	sqe = SQE();
-	uc_prep_nop(sqe, UD_SECOND);
-	sqe->flags = IOSQE_ASYNC;
-	sqe = SQE();
-	uc_prep_nop(sqe, UD_THIRD);
-	sqe->flags = IOSQE_IO_DRAIN;
+	uc_prep_nop(SQE(), UD_FIRST)->flags = IOSQE_ASYNC;
+	uc_prep_nop(SQE(), UD_SECOND)->flags = IOSQE_ASYNC;
+	uc_prep_nop(SQE(), UD_THIRD)->flags = IOSQE_IO_DRAIN;
 	ASSERT_SUBMIT(3);
 	EXPECT_STREAM_PARTIAL(want);
 }
@@ -149,12 +142,9 @@ CASE(cqe_skip_success_nop_posts_nothing)
 	static const struct uc_cqe_expect want[] = {
 		CQE(UD_FENCE, 0, 0),
 	};
-	struct io_uring_sqe *sqe;
 
 	REQUIRE_FEATURE(IORING_FEAT_CQE_SKIP);
-	sqe = SQE();
-	uc_prep_nop(sqe, UD_FIRST);
-	sqe->flags = IOSQE_CQE_SKIP_SUCCESS;
+	uc_prep_nop(SQE(), UD_FIRST)->flags = IOSQE_CQE_SKIP_SUCCESS;
 	uc_prep_nop(SQE(), UD_FENCE);
 	ASSERT_SUBMIT(2);
 	EXPECT_STREAM(want);
@@ -170,13 +160,9 @@ CASE(cqe_skip_success_still_posts_failure)
 		CQE(UD_BAD, -EINVAL, 0),
 		CQE(UD_FENCE, 0, 0),
 	};
-	struct io_uring_sqe *sqe;
 
 	REQUIRE_FEATURE(IORING_FEAT_CQE_SKIP);
-	sqe = SQE();
-	uc_prep_nop(sqe, UD_BAD);
-	sqe->opcode = BAD_OPCODE;
-	sqe->flags = IOSQE_CQE_SKIP_SUCCESS;
+	prep_bad_opcode(SQE(), UD_BAD)->flags = IOSQE_CQE_SKIP_SUCCESS;
 	ASSERT_SUBMIT(1);
 	uc_prep_nop(SQE(), UD_FENCE);
 	ASSERT_SUBMIT(1);
@@ -189,10 +175,7 @@ CASE(unknown_opcode_fails_with_einval)
 	static const struct uc_cqe_expect want[] = {
 		CQE(UD_BAD, -EINVAL, 0),
 	};
-	struct io_uring_sqe *sqe = SQE();
-
-	uc_prep_nop(sqe, UD_BAD);
-	sqe->opcode = BAD_OPCODE;
+	prep_bad_opcode(SQE(), UD_BAD);
 	ASSERT_SUBMIT(1);
 	EXPECT_STREAM(want);
 }
@@ -203,10 +186,7 @@ CASE(unknown_sqe_flag_fails_with_einval)
 	static const struct uc_cqe_expect want[] = {
 		CQE(UD_BAD, -EINVAL, 0),
 	};
-	struct io_uring_sqe *sqe = SQE();
-
-	uc_prep_nop(sqe, UD_BAD);
-	sqe->flags = BAD_SQE_FLAG;
+	uc_prep_nop(SQE(), UD_BAD)->flags = BAD_SQE_FLAG;
 	ASSERT_SUBMIT(1);
 	EXPECT_STREAM(want);
 }
@@ -220,10 +200,7 @@ CASE(unregistered_personality_fails_with_einval)
 	static const struct uc_cqe_expect want[] = {
 		CQE(UD_BAD, -EINVAL, 0),
 	};
-	struct io_uring_sqe *sqe = SQE();
-
-	uc_prep_nop(sqe, UD_BAD);
-	sqe->personality = 0x7ffe;
+	uc_prep_nop(SQE(), UD_BAD)->personality = 0x7ffe;	/* never registered */
 	ASSERT_SUBMIT(1);
 	EXPECT_STREAM(want);
 }
@@ -260,13 +237,10 @@ CASE(failed_sqe_stops_the_batch)
 		CQE(UD_BAD, -EINVAL, 0),
 		CQE(UD_THIRD, 0, 0),
 	};
-	struct io_uring_sqe *sqe;
 
 	UC_MODES_EXCEPT(UC_M_SQPOLL, "the SQ thread, not enter, decides the batch");
 	uc_prep_nop(SQE(), UD_FIRST);
-	sqe = SQE();
-	uc_prep_nop(sqe, UD_BAD);
-	sqe->opcode = BAD_OPCODE;
+	prep_bad_opcode(SQE(), UD_BAD);
 	uc_prep_nop(SQE(), UD_THIRD);
 	ASSERT_SUBMIT(2);
 	ASSERT_SUBMIT(1);	/* the third was left in the SQ */

@@ -112,10 +112,7 @@ CASE(repeated_user_data_posts_one_cqe_per_sqe)
 CASE(async_nop_echoes_all_ones)
 {
 	static const struct uc_cqe_expect want[] = { CQE(UD_ALL_ONES, 0, 0) };
-	struct io_uring_sqe *sqe = SQE();
-
-	uc_prep_nop(sqe, UD_ALL_ONES);
-	sqe->flags = IOSQE_ASYNC;
+	uc_prep_nop(SQE(), UD_ALL_ONES)->flags = IOSQE_ASYNC;
 	ASSERT_SUBMIT(1);
 	EXPECT_STREAM(want);
 }
@@ -201,14 +198,9 @@ CASE(linked_chain_echoes_each_value)
 	static const struct uc_cqe_expect want[] = {
 		CQE(UD_ZERO, 0, 0), CQE(UD_ALL_ONES, 0, 0), CQE(UD_TOP_BIT, 0, 0),
 	};
-	struct io_uring_sqe *sqe;
 
-	sqe = SQE();
-	uc_prep_nop(sqe, UD_ZERO);
-	sqe->flags = IOSQE_IO_LINK;
-	sqe = SQE();
-	uc_prep_nop(sqe, UD_ALL_ONES);
-	sqe->flags = IOSQE_IO_LINK;
+	uc_prep_nop(SQE(), UD_ZERO)->flags = IOSQE_IO_LINK;
+	uc_prep_nop(SQE(), UD_ALL_ONES)->flags = IOSQE_IO_LINK;
 	uc_prep_nop(SQE(), UD_TOP_BIT);
 	ASSERT_SUBMIT(3);
 	/* a chain runs, and completes, member after member */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
 # harness/deps.sh - make sure the build dependencies are installed.
 #
 # Checks by file, so it works on any Debian-like system. As root, installs

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
 # harness/ksft.sh OUTDIR - put kselftest_harness.h and kselftest.h in OUTDIR.
 #
 # From $KSFT_DIR (a kernel tree's tools/testing/selftests) when set, else

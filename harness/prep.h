@@ -2,7 +2,9 @@
 /*
  * harness/prep.h - filling SQEs. The SQE comes cleared from uc_get_sqe(), so
  * each helper sets only the fields its opcode reads; user_data is always the
- * last argument, as it is the name a CQE comes back under.
+ * last argument, as it is the name a CQE comes back under. Each returns the
+ * SQE, so a flag reads as part of the same line:
+ *	uc_prep_nop(SQE(), UD_A)->flags = IOSQE_ASYNC;
  */
 #ifndef UC_HARNESS_PREP_H
 #define UC_HARNESS_PREP_H
@@ -11,7 +13,7 @@
 
 #include "../ref/abi.h"
 
-static inline void uc_prep_rw(struct io_uring_sqe *sqe, uint8_t op, int fd,
+static inline struct io_uring_sqe *uc_prep_rw(struct io_uring_sqe *sqe, uint8_t op, int fd,
 			      const void *addr, uint32_t len, uint64_t off, uint64_t ud)
 {
 	sqe->opcode = op;
@@ -20,61 +22,70 @@ static inline void uc_prep_rw(struct io_uring_sqe *sqe, uint8_t op, int fd,
 	sqe->len = len;
 	sqe->off = off;
 	sqe->user_data = ud;
+	return sqe;
 }
 
-static inline void uc_prep_nop(struct io_uring_sqe *sqe, uint64_t ud)
+static inline struct io_uring_sqe *uc_prep_nop(struct io_uring_sqe *sqe, uint64_t ud)
 {
 	uc_prep_rw(sqe, IORING_OP_NOP, -1, NULL, 0, 0, ud);
+	return sqe;
 }
 
 /* NOP whose CQE carries res (IORING_NOP_INJECT_RESULT, 6.10+). */
-static inline void uc_prep_nop_inject(struct io_uring_sqe *sqe, int32_t res, uint64_t ud)
+static inline struct io_uring_sqe *uc_prep_nop_inject(struct io_uring_sqe *sqe, int32_t res, uint64_t ud)
 {
 	uc_prep_nop(sqe, ud);
 	sqe->nop_flags = IORING_NOP_INJECT_RESULT;
 	sqe->len = (uint32_t)res;
+	return sqe;
 }
 
-static inline void uc_prep_read(struct io_uring_sqe *sqe, int fd, void *buf,
+static inline struct io_uring_sqe *uc_prep_read(struct io_uring_sqe *sqe, int fd, void *buf,
 				uint32_t len, uint64_t off, uint64_t ud)
 {
 	uc_prep_rw(sqe, IORING_OP_READ, fd, buf, len, off, ud);
+	return sqe;
 }
 
-static inline void uc_prep_write(struct io_uring_sqe *sqe, int fd, const void *buf,
+static inline struct io_uring_sqe *uc_prep_write(struct io_uring_sqe *sqe, int fd, const void *buf,
 				 uint32_t len, uint64_t off, uint64_t ud)
 {
 	uc_prep_rw(sqe, IORING_OP_WRITE, fd, buf, len, off, ud);
+	return sqe;
 }
 
 /* count == 0: pure timer; count == n: also completes after n other CQEs */
-static inline void uc_prep_timeout(struct io_uring_sqe *sqe, const struct __kernel_timespec *ts,
+static inline struct io_uring_sqe *uc_prep_timeout(struct io_uring_sqe *sqe, const struct __kernel_timespec *ts,
 				   uint32_t count, uint32_t flags, uint64_t ud)
 {
 	uc_prep_rw(sqe, IORING_OP_TIMEOUT, -1, ts, 1, count, ud);
 	sqe->timeout_flags = flags;
+	return sqe;
 }
 
-static inline void uc_prep_timeout_remove(struct io_uring_sqe *sqe, uint64_t target,
+static inline struct io_uring_sqe *uc_prep_timeout_remove(struct io_uring_sqe *sqe, uint64_t target,
 					  uint64_t ud)
 {
 	uc_prep_rw(sqe, IORING_OP_TIMEOUT_REMOVE, -1, NULL, 0, 0, ud);
 	sqe->addr = target;
+	return sqe;
 }
 
-static inline void uc_prep_poll_add(struct io_uring_sqe *sqe, int fd, uint32_t events,
+static inline struct io_uring_sqe *uc_prep_poll_add(struct io_uring_sqe *sqe, int fd, uint32_t events,
 				    uint64_t ud)
 {
 	uc_prep_rw(sqe, IORING_OP_POLL_ADD, fd, NULL, 0, 0, ud);
 	sqe->poll32_events = events;
+	return sqe;
 }
 
-static inline void uc_prep_cancel(struct io_uring_sqe *sqe, uint64_t target, uint32_t flags,
+static inline struct io_uring_sqe *uc_prep_cancel(struct io_uring_sqe *sqe, uint64_t target, uint32_t flags,
 				  uint64_t ud)
 {
 	uc_prep_rw(sqe, IORING_OP_ASYNC_CANCEL, -1, NULL, 0, 0, ud);
 	sqe->addr = target;
 	sqe->cancel_flags = flags;
+	return sqe;
 }
 
 #endif /* UC_HARNESS_PREP_H */

@@ -63,18 +63,6 @@ static int list_area(const struct run_opts *o, run_case_filter keep, struct run_
 	return 0;
 }
 
-static bool wanted(char *const *list, int n, const char *s)
-{
-	int i;
-
-	if (!n)
-		return true;
-	for (i = 0; i < n; i++)
-		if (!strcmp(list[i], s))
-			return true;
-	return false;
-}
-
 int run_plan_build(struct run_opts *o, run_case_filter keep, struct run_plan *plan)
 {
 	static char *all_backends[] = { "ref", "liburing" };
@@ -99,7 +87,7 @@ int run_plan_build(struct run_opts *o, run_case_filter keep, struct run_plan *pl
 		plan->nareas++;
 		plan->ncases += a->ncases;
 		for (m = 0; m < a->nmodes; m++)
-			if (wanted(o->modes, o->nmodes, a->modes[m]))
+			if (run_in_list(o->modes, o->nmodes, a->modes[m]))
 				n += nbackends;
 	}
 	plan->groups = calloc((size_t)n + 1, sizeof(*plan->groups));
@@ -112,7 +100,7 @@ int run_plan_build(struct run_opts *o, run_case_filter keep, struct run_plan *pl
 			for (m = 0; m < a->nmodes; m++) {
 				struct run_group *g = &plan->groups[plan->ngroups];
 
-				if (!wanted(o->modes, o->nmodes, a->modes[m]))
+				if (!run_in_list(o->modes, o->nmodes, a->modes[m]))
 					continue;
 				g->area = a;
 				g->backend = backends[b];

@@ -73,18 +73,6 @@ static int add_list(char **list, int n, int max, char *arg)
 	return n;
 }
 
-static bool in_list(char *const *list, int n, const char *s)
-{
-	int i;
-
-	if (!n)
-		return true;
-	for (i = 0; i < n; i++)
-		if (!strcmp(list[i], s))
-			return true;
-	return false;
-}
-
 static bool case_selected(const struct run_opts *o, const char *area, const char *name)
 {
 	char full[512];
@@ -255,7 +243,7 @@ int main(int argc, char **argv)
 	}
 	o.nareas = ret;
 	for (i = 0; i < nareas_filter; i++) {
-		if (!in_list(o.areas, o.nareas, area_filter[i])) {
+		if (!run_in_list(o.areas, o.nareas, area_filter[i])) {
 			char valid[1024] = "";
 
 			for (int k = 0; k < o.nareas; k++)
@@ -268,7 +256,7 @@ int main(int argc, char **argv)
 		int k = 0;
 
 		for (i = 0; i < o.nareas; i++)
-			if (in_list(area_filter, nareas_filter, o.areas[i]))
+			if (run_in_list(area_filter, nareas_filter, o.areas[i]))
 				o.areas[k++] = o.areas[i];
 		o.nareas = k;
 	}

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/types.h>
 
 #define RUN_MAX_AREAS	64
@@ -98,5 +99,18 @@ void group_append(struct run_group *g, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 double run_now(void);
+
+/* Is s one of list[0..n)? An empty list lets everything through. */
+static inline bool run_in_list(char *const *list, int n, const char *s)
+{
+	int i;
+
+	if (!n)
+		return true;
+	for (i = 0; i < n; i++)
+		if (!strcmp(list[i], s))
+			return true;
+	return false;
+}
 
 #endif /* UC_HARNESS_RUNNER_H */

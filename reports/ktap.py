@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
 """Generic KTAP / TAP 13-14 parser producing a tree of blocks and results.
 
 The parser knows nothing about uringcheck: it only recovers the structure

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
 """report.md writer: renders a schema-1 results dict as GitHub markdown.
 
 It works from the results dict only (never from KTAP), so ``md`` produces

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
 """uringcheck results model: KTAP tree -> schema-1 dict, and back from JSON.
 
 The schema-1 dict is the contract shared by every report writer (markdown

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
 """uringreport: turn uringcheck's KTAP output into results.json and report.md.
 
   uringreport.py run KTAP_FILE OUTDIR [--strict]

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
 # harness/test/asan_cases.sh BUILD AREA... - every area's cases under
 # ASan/UBSan, through the runner, so sanitizer reports become failures.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
 """End-to-end tests of uringreport.py run as a subprocess, as make would."""
 
 import json

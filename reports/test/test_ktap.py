@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
 """Tests for the generic KTAP parser (structure only, no uringcheck rules)."""
 
 import os
