@@ -227,15 +227,20 @@ int ref_submit(struct ref_ring *r)
 /*
  * SQPOLL only: sleep until the SQ thread has freed at least one SQ slot.
  * Without SQPOLL the SQ drains during our own enter, so there is nothing to
- * wait for.
+ * wait for. SQ_WAIT can return once the thread has fetched an SQE but before
+ * it publishes the new head, so loop on what we can see; an SQ full of SQEs
+ * we never published would never drain: -EAGAIN instead of spinning.
  */
 int ref_sq_wait(struct ref_ring *r)
 {
 	if (!(r->flags & IORING_SETUP_SQPOLL))
 		return 0;
 	while (ref_sq_space_left(r) == 0) {
-		int ret = ref_enter(r, 0, 0, IORING_ENTER_SQ_WAIT, NULL, 0);
+		int ret;
 
+		if (*r->sq.ktail == ref_load_acquire(r->sq.khead))
+			return -EAGAIN;
+		ret = ref_enter(r, 0, 0, IORING_ENTER_SQ_WAIT, NULL, 0);
 		if (ret < 0)
 			return ret;
 	}

@@ -87,7 +87,11 @@ void ref_teardown(struct ref_ring *r);
 
 /* --- submission --- */
 
-/* Entries published to the kernel that it has not consumed yet. */
+/*
+ * SQ slots in use: SQEs handed out by ref_get_sqe() (published or not) that
+ * the kernel has not consumed yet. Right after ref_sq_publish() this is
+ * exactly what the kernel still has to read.
+ */
 static inline uint32_t ref_sq_pending(const struct ref_ring *r)
 {
 	/*
@@ -245,6 +249,7 @@ struct ref_buf_ring {
 
 int ref_buf_ring_setup(struct ref_ring *r, unsigned entries, uint16_t bgid,
 		       unsigned flags, struct ref_buf_ring *out);
+/* Unregister and unmap; *b is cleared and must not be freed again. */
 int ref_buf_ring_free(struct ref_ring *r, struct ref_buf_ring *b);
 
 /* Queue a buffer; visible to the kernel only after ref_buf_ring_publish(). */
