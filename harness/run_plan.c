@@ -74,6 +74,8 @@ int run_plan_build(struct run_opts *o, run_case_filter keep, struct run_plan *pl
 	for (i = 0; i < o->nareas; i++) {
 		struct run_area *a = &plan->areas[plan->nareas];
 
+		/* the slot of an area with no selected case is reused: start clean */
+		memset(a, 0, sizeof(*a));
 		a->name = o->areas[i];
 		snprintf(a->path, sizeof(a->path), "%s/%s", o->cases_dir, a->name);
 		ret = list_area(o, keep, a);

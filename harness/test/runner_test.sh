@@ -150,6 +150,16 @@ check "-t 'nop.*order*' exits 0" eq 0 "$rc"
 check "-t 'nop.*order*' selects exactly the nop cases with 'order' in the name" \
 	eq "$(grep -e 'order' "$T/list")" "$(cat "$T/glob")"
 
+# a case that only the last area has: the areas before it select nothing
+"$UC" -l -t 'wrap.selftest_*' --slow > "$T/last" 2> /dev/null
+rc=$?
+check "-t selecting only in the last area exits 0" eq 0 "$rc"
+check "-t selecting only in the last area lists just that case" \
+	eq "wrap.selftest_wrong_expectations_are_caught" "$(cat "$T/last")"
+"$UC" -t 'wrap.selftest_*' -b ref -m default > "$T/last.ktap" 2> /dev/null
+rc=$?
+check "-t selecting only in the last area runs it" eq 0 "$rc"
+
 # --- usage errors: exit 2, one line on stderr, nothing on stdout ---
 
 # usage_error DESCRIPTION EXPECTED_TEXT ARGS...
