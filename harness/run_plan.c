@@ -242,7 +242,7 @@ int run_plan_execute(struct run_opts *o, struct run_plan *plan)
 	struct run_counts total = { 0 };
 	int started = 0, nactive = 0, next_emit = 0, i;
 	double t0 = run_now();
-	char tmo[16];
+	char tmo[32];
 
 	if (!pfd || !active)
 		return RUN_EXIT_USAGE;
@@ -250,6 +250,8 @@ int run_plan_execute(struct run_opts *o, struct run_plan *plan)
 	setenv("UC_TIMEOUT", tmo, 1);
 	if (o->slow)
 		setenv("UC_SLOW", "1", 1);
+	snprintf(tmo, sizeof(tmo), "%llu", o->seed);
+	setenv("UC_SEED", tmo, 1);
 	fprintf(o->out, "1..%d\n", plan->ngroups);
 
 	while (next_emit < plan->ngroups) {

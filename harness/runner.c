@@ -19,6 +19,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: uringcheck [-j N] [-b BACKEND] [-m MODE] [-a AREA] [-t CASE] [-l]\n"
-		"                  [--slow] [--timeout S] [-o FILE] [--cases-dir DIR]\n"
+		"                  [--slow] [--timeout S] [--seed N] [-o FILE] [--cases-dir DIR]\n"
 		"  -j N          groups run in parallel (default: online CPUs)\n"
 		"  -b BACKEND    ref, liburing (repeat or comma-separate; default: all)\n"
 		"  -m MODE       %s (default: all)\n"
@@ -47,6 +48,7 @@ static void usage(FILE *out)
 		"  -l            list the selected cases as AREA.CASE and exit\n"
 		"  --slow        include slow-tier cases (names starting slow_)\n"
 		"  --timeout S   per-case timeout in seconds (default 10)\n"
+		"  --seed N      seed of the random cases (default: from the clock, printed)\n"
 		"  -o FILE       write KTAP to FILE instead of stdout\n"
 		"  --cases-dir D where the area binaries are (default: <runner dir>/cases)\n"
 		"exit: 0 no failure, 1 failures, 2 bad usage, 4 io_uring unavailable\n",
@@ -137,6 +139,15 @@ static void default_cases_dir(const char *argv0, char *out, size_t len)
 	snprintf(out, len, "%s/cases", self);
 }
 
+/* A seed for a run that was not given one; printed, so it can be given back. */
+static uint64_t fresh_seed(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((uint64_t)ts.tv_sec << 30) ^ (uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 48);
+}
+
 static void iso_now(char *buf, size_t len)
 {
 	time_t t = time(NULL);
@@ -152,6 +163,7 @@ int main(int argc, char **argv)
 		{ "slow", no_argument, NULL, 'S' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "cases-dir", required_argument, NULL, 'C' },
+		{ "seed", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -207,6 +219,17 @@ int main(int argc, char **argv)
 		case 'C':
 			snprintf(o.cases_dir, sizeof(o.cases_dir), "%s", optarg);
 			break;
+		case 'R': {
+			char *end;
+
+			errno = 0;
+			o.seed = strtoull(optarg, &end, 0);
+			if (errno || *end || !*optarg || *optarg == '-')
+				return bad_usage("bad --seed value '%s'", optarg,
+						 "an unsigned 64-bit number");
+			o.seed_set = true;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -288,8 +311,11 @@ int main(int argc, char **argv)
 	uname(&un);
 	iso_now(started, sizeof(started));
 	fprintf(o.out, "KTAP version 1\n");
-	fprintf(o.out, "# uringcheck: version=%s kernel=%s arch=%s started=%s jobs=%d\n",
-		UC_VERSION, un.release, un.machine, started, o.jobs);
+	if (!o.seed_set)
+		o.seed = fresh_seed();
+	fprintf(o.out, "# uringcheck: version=%s kernel=%s arch=%s started=%s jobs=%d seed=%llu\n",
+		UC_VERSION, un.release, un.machine, started, o.jobs,
+		(unsigned long long)o.seed);
 	o.unavailable = uc_unavailable_reason(uc_probe()->setup_err, unavailable,
 					      sizeof(unavailable));
 	if (o.unavailable)

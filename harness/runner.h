@@ -33,6 +33,8 @@ struct run_opts {
 	const char *out_path;
 	FILE *out;
 	const char *unavailable;	/* why io_uring cannot be used, or NULL */
+	unsigned long long seed;	/* for the random cases: UC_SEED */
+	bool seed_set;
 };
 
 struct run_area {
