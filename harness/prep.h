@@ -31,15 +31,6 @@ static inline struct io_uring_sqe *uc_prep_nop(struct io_uring_sqe *sqe, uint64_
 	return sqe;
 }
 
-/* NOP whose CQE carries res (IORING_NOP_INJECT_RESULT, 6.10+). */
-static inline struct io_uring_sqe *uc_prep_nop_inject(struct io_uring_sqe *sqe, int32_t res, uint64_t ud)
-{
-	uc_prep_nop(sqe, ud);
-	sqe->nop_flags = IORING_NOP_INJECT_RESULT;
-	sqe->len = (uint32_t)res;
-	return sqe;
-}
-
 static inline struct io_uring_sqe *uc_prep_read(struct io_uring_sqe *sqe, int fd, void *buf,
 				uint32_t len, uint64_t off, uint64_t ud)
 {

@@ -39,6 +39,7 @@
 #include "names.h"
 #include "prep.h"
 #include "probe.h"
+#include "../inject/nop_inject.h"
 
 #define UC_DEFAULT_ENTRIES	8	/* SQ entries of the fixture's ring */
 #define UC_WAIT_MS		1000	/* longest wait for an expected CQE */

@@ -185,6 +185,15 @@ usage_error "-b bogus: exit 2, one line with the valid backends" \
 usage_error "-a bogus: exit 2, one line with the valid areas" "nop" -a bogus
 usage_error "-t nomatch: exit 2, one line" "no case matches" -t nomatch
 usage_error "-j 0: exit 2, one line with the valid range" ">= 1" -j 0
+usage_error "--seed abc: exit 2, one line" "unsigned 64-bit" --seed abc
+
+# --- the seed of the random cases is printed and settable ---
+
+"$UC" -a nop -b ref -m default -t single_nop_completes_with_res_zero --seed 4242 \
+	> "$T/seed.ktap" 2> /dev/null
+check "--seed N is printed in the KTAP header" has "$T/seed.ktap" '^# uringcheck: .* seed=4242$'
+"$UC" -a nop -b ref -m default -t single_nop_completes_with_res_zero > "$T/seed2.ktap" 2> /dev/null
+check "without --seed a seed is still printed" has "$T/seed2.ktap" '^# uringcheck: .* seed=[0-9][0-9]*$'
 
 # --- -j changes speed, not output ---
 
