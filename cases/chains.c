@@ -42,13 +42,6 @@ struct chain_run {
 	unsigned long sqes, cqes, cancelled;	/* what the run covered */
 };
 
-#define REQUIRE_NOP_INJECT_RESULT() do { \
-	int __nf = uc_probe_nop_flags(); \
-	if (__nf != UC_NOP_FLAGS_INJECT) \
-		SKIP(return, "kernel lacks IORING_NOP_INJECT_RESULT (probe NOP res: %s)", \
-		     __nf == UC_NOP_FLAGS_REJECT ? "-EINVAL" : __nf == UC_NOP_FLAGS_IGNORE ? \
-		     "0, flags ignored" : "probe failed"); \
-} while (0)
 
 /*
  * Submit s, collect the stream and match it against the model's prediction.
@@ -175,7 +168,7 @@ static uint64_t case_seed(const char *name)
 	struct chain_run __r; \
 	struct uc_ring *__ring; \
 	int __at; \
-	REQUIRE_NOP_INJECT_RESULT(); \
+	REQUIRE_NOP_INJECT(); \
 	__ring = RING_NEW(RING_SQ, NULL); \
 	printf("# seed %s (reproduce with uringcheck --seed %s -t chains.%s)\n", \
 	       getenv("UC_SEED") ?: "from the clock", getenv("UC_SEED") ?: "N", \
@@ -229,7 +222,7 @@ CASE(selftest_model_forgetting_hardlinks_is_caught)
 	struct uc_ring *ring;
 	int at;
 
-	REQUIRE_NOP_INJECT_RESULT();
+	REQUIRE_NOP_INJECT();
 	ring = RING_NEW(RING_SQ, NULL);
 	at = explore(_metadata, self, ring, &links_only, 16, 300,
 		     CM_MODEL_HARDLINK_IS_LINK, false, case_seed(_metadata->name), &bad, &r);
@@ -247,7 +240,7 @@ CASE(selftest_model_forgetting_skip_rule_is_caught)
 	int at;
 
 	REQUIRE_FEATURE(IORING_FEAT_CQE_SKIP);
-	REQUIRE_NOP_INJECT_RESULT();
+	REQUIRE_NOP_INJECT();
 	ring = RING_NEW(RING_SQ, NULL);
 	at = explore(_metadata, self, ring, &with_skip, 16, 300,
 		     CM_MODEL_SKIP_NEVER_HIDES, false, case_seed(_metadata->name), &bad, &r);
@@ -268,7 +261,7 @@ CASE(selftest_shrinker_finds_minimal_chain)
 	struct uc_ring *ring;
 	char spec[512];
 
-	REQUIRE_NOP_INJECT_RESULT();
+	REQUIRE_NOP_INJECT();
 	ring = RING_NEW(RING_SQ, NULL);
 	ASSERT_LE(0, explore(_metadata, self, ring, &links_only, 16, 300,
 			     CM_MODEL_HARDLINK_IS_LINK, true, case_seed(_metadata->name), &bad,

@@ -294,8 +294,7 @@ CASE(nop_cqe32_fills_big_half_not_user_data)
 	struct io_uring_sqe *sqe;
 	struct uc_ring *ring = NULL;
 
-	if (uc_probe_nop_res(IORING_SETUP_CQE32, IORING_NOP_CQE32, 0) == -EINVAL)
-		SKIP(return, "kernel lacks IORING_NOP_CQE32 (probe NOP: EINVAL)");
+	REQUIRE_NOP_FLAG(IORING_SETUP_CQE32, IORING_NOP_CQE32);
 	ring = RING_NEW(8, &p);
 	sqe = SQE_ON(ring);
 	uc_prep_nop(sqe, UD_TOP_BIT);

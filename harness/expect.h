@@ -90,6 +90,11 @@ struct uc_match {
 	{ .user_data = (ud), .res = { __VA_ARGS__ }, .res_kind = UC_RES_ONE_OF, \
 	  .nres = sizeof((int32_t[]){ __VA_ARGS__ }) / sizeof(int32_t), \
 	  .flags_mask = UC_ALL_FLAGS, .flags = (f) }
+/* CQE_ONE_OF for partially ordered tables: its chain and phase come first */
+#define CQE_ONE_OF_IN(chain_, phase_, ud, f, ...) \
+	{ .user_data = (ud), .res = { __VA_ARGS__ }, .res_kind = UC_RES_ONE_OF, \
+	  .nres = sizeof((int32_t[]){ __VA_ARGS__ }) / sizeof(int32_t), \
+	  .flags_mask = UC_ALL_FLAGS, .flags = (f), .chain = (chain_), .phase = (phase_) }
 /* lo <= res <= hi */
 #define CQE_RANGE(ud, lo, hi, f, ...) \
 	{ .user_data = (ud), .res = { (lo), (hi) }, .res_kind = UC_RES_RANGE, .nres = 2, \
