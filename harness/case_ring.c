@@ -197,12 +197,30 @@ static int collect_until(struct uc_ring *ring, unsigned goal, unsigned limit,
 	return 0;
 }
 
+/*
+ * SQPOLL: the SQ thread may not have taken the last SQEs yet, and a check
+ * for "nothing more" before it has would pass without looking. Wait (bounded)
+ * until it has.
+ */
+static void wait_sq_taken(struct uc_ring *ring, unsigned timeout_ms)
+{
+	int64_t deadline = now_ns() + (int64_t)timeout_ms * 1000000;
+
+	if (!(ring->p.flags & IORING_SETUP_SQPOLL))
+		return;
+	while (uc_sq_unconsumed(ring) && now_ns() < deadline)
+		sched_yield();
+}
+
 int uc_collect(struct uc_ring *ring, unsigned want, unsigned timeout_ms,
 	       struct uc_stream *s)
 {
 	int ret = collect_until(ring, s->n + want, UINT32_MAX, timeout_ms, s);
 
-	return ret ? ret : uc_drain(ring, s);
+	if (ret)
+		return ret;
+	wait_sq_taken(ring, timeout_ms);
+	return uc_drain(ring, s);
 }
 
 int uc_reap(struct uc_ring *ring, unsigned n, unsigned timeout_ms, struct uc_stream *s)
