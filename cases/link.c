@@ -29,17 +29,9 @@ enum {
 	UD_CHAIN1 = 0x1000, UD_CHAIN2 = 0x2000,	/* + member index */
 };
 
-#define BAD_OPCODE	255	/* no kernel defines it: -EINVAL at submit */
 #define LINK		IOSQE_IO_LINK
 #define HARDLINK	IOSQE_IO_HARDLINK
 #define SKIP_OK		IOSQE_CQE_SKIP_SUCCESS
-
-/* A NOP-shaped SQE with an opcode no kernel knows: fails at submit, -EINVAL. */
-static struct io_uring_sqe *prep_bad_opcode(struct io_uring_sqe *sqe, uint64_t ud)
-{
-	uc_prep_nop(sqe, ud)->opcode = BAD_OPCODE;
-	return sqe;
-}
 
 /*
  * The write end of a pipe whose read end is closed: a write fails with
@@ -289,7 +281,7 @@ CASE(submit_error_mid_chain_cancels_every_other_member)
 	};
 
 	uc_prep_nop(SQE(), UD_A)->flags = LINK;
-	prep_bad_opcode(SQE(), UD_BAD)->flags = LINK;
+	uc_prep_bad_opcode(SQE(), UD_BAD)->flags = LINK;
 	uc_prep_nop(SQE(), UD_C);
 	ASSERT_SUBMIT_WHOLE_CHAIN(3, 2);
 	EXPECT_STREAM(want);
@@ -305,7 +297,7 @@ CASE(submit_error_at_chain_head_cancels_the_rest)
 		CQE(UD_BAD, -EINVAL, 0), CQE(UD_B, -ECANCELED, 0), CQE(UD_C, -ECANCELED, 0),
 	};
 
-	prep_bad_opcode(SQE(), UD_BAD)->flags = LINK;
+	uc_prep_bad_opcode(SQE(), UD_BAD)->flags = LINK;
 	uc_prep_nop(SQE(), UD_B)->flags = LINK;
 	uc_prep_nop(SQE(), UD_C);
 	ASSERT_SUBMIT_WHOLE_CHAIN(3, 1);
@@ -326,7 +318,7 @@ CASE(submit_error_mid_chain_does_not_end_the_batch)
 	};
 
 	uc_prep_nop(SQE(), UD_A)->flags = LINK;
-	prep_bad_opcode(SQE(), UD_BAD)->flags = LINK;
+	uc_prep_bad_opcode(SQE(), UD_BAD)->flags = LINK;
 	uc_prep_nop(SQE(), UD_C);
 	uc_prep_nop(SQE(), UD_D);
 	ASSERT_SUBMIT_WHOLE_CHAIN(4, 2);
@@ -350,7 +342,7 @@ CASE(submit_error_at_chain_tail_ends_the_batch)
 	UC_MODES_EXCEPT(UC_M_SQPOLL, "the SQ thread, not enter, decides the batch");
 	uc_prep_nop(SQE(), UD_A)->flags = LINK;
 	uc_prep_nop(SQE(), UD_B)->flags = LINK;
-	prep_bad_opcode(SQE(), UD_BAD);
+	uc_prep_bad_opcode(SQE(), UD_BAD);
 	uc_prep_nop(SQE(), UD_D);
 	ASSERT_SUBMIT(3);
 	ASSERT_SUBMIT(1);	/* UD_D was left in the SQ */
@@ -369,7 +361,7 @@ CASE(submit_error_cancels_hardlinked_members_too)
 	};
 
 	uc_prep_nop(SQE(), UD_A)->flags = HARDLINK;
-	prep_bad_opcode(SQE(), UD_BAD)->flags = HARDLINK;
+	uc_prep_bad_opcode(SQE(), UD_BAD)->flags = HARDLINK;
 	uc_prep_nop(SQE(), UD_C);
 	ASSERT_SUBMIT_WHOLE_CHAIN(3, 2);
 	EXPECT_STREAM(want);
@@ -712,7 +704,7 @@ CASE(skip_success_head_hides_a_later_submit_error)
 
 	REQUIRE_FEATURE(IORING_FEAT_CQE_SKIP);
 	uc_prep_nop(SQE(), UD_A)->flags = SKIP_OK | LINK;
-	prep_bad_opcode(SQE(), UD_BAD)->flags = LINK;
+	uc_prep_bad_opcode(SQE(), UD_BAD)->flags = LINK;
 	uc_prep_nop(SQE(), UD_C);
 	uc_prep_nop(SQE(), UD_D);
 	ASSERT_SUBMIT_WHOLE_CHAIN(4, 2);

@@ -41,29 +41,6 @@ enum {
 static const struct __kernel_timespec fires_soon = { .tv_nsec = 10 * 1000 * 1000 };
 static const struct __kernel_timespec not_in_this_case = { .tv_sec = 10 };
 
-static struct io_uring_sqe *prep_link_timeout(struct io_uring_sqe *sqe,
-					      const struct __kernel_timespec *ts,
-					      uint32_t flags, uint64_t ud)
-{
-	uc_prep_rw(sqe, IORING_OP_LINK_TIMEOUT, -1, ts, 1, 0, ud);
-	sqe->timeout_flags = flags;
-	return sqe;
-}
-
-/*
- * TIMEOUT_REMOVE as an update: the timeout keyed target restarts with ts.
- * flags: 0 for a plain TIMEOUT, IORING_LINK_TIMEOUT_UPDATE for a link one.
- */
-static struct io_uring_sqe *prep_timeout_update(struct io_uring_sqe *sqe, uint64_t target,
-						const struct __kernel_timespec *ts,
-						uint32_t flags, uint64_t ud)
-{
-	uc_prep_timeout_remove(sqe, target, ud);
-	sqe->addr2 = (uintptr_t)ts;
-	sqe->timeout_flags = IORING_TIMEOUT_UPDATE | flags;
-	return sqe;
-}
-
 /* Submit the one SQE prepared, reap its CQE and forget it: a probe's res. */
 static int probe_res(struct __test_metadata *_metadata, FIXTURE_DATA(ring) *self)
 {
@@ -84,7 +61,7 @@ static int probe_res(struct __test_metadata *_metadata, FIXTURE_DATA(ring) *self
  */
 #define REQUIRE_TIMEOUT_UPDATE(flags) do { \
 	int __res; \
-	prep_timeout_update(SQE(), UD_NOBODY, &fires_soon, (flags), UD_PROBE); \
+	uc_prep_timeout_update(SQE(), UD_NOBODY, &fires_soon, (flags), UD_PROBE); \
 	__res = probe_res(_metadata, self); \
 	if (__res == -EINVAL) \
 		SKIP(return, "kernel lacks timeout update flags %s (update of an unknown " \
@@ -121,7 +98,7 @@ CASE(link_timeout_fires_and_cancels_blocked_read)
 
 	ASSERT_EQ(0, pipe(fds));
 	uc_prep_read(SQE(), fds[0], buf, sizeof(buf), 0, UD_READ)->flags = LINK;
-	prep_link_timeout(SQE(), &fires_soon, 0, UD_LT);
+	uc_prep_link_timeout(SQE(), &fires_soon, 0, UD_LT);
 	ASSERT_SUBMIT(2);
 	EXPECT_STREAM_UNORDERED(want);
 }
@@ -136,7 +113,7 @@ CASE(link_timeout_fires_and_cancels_pending_poll)
 
 	ASSERT_EQ(0, pipe(fds));
 	uc_prep_poll_add(SQE(), fds[0], POLLIN, UD_POLL)->flags = LINK;
-	prep_link_timeout(SQE(), &fires_soon, 0, UD_LT);
+	uc_prep_link_timeout(SQE(), &fires_soon, 0, UD_LT);
 	ASSERT_SUBMIT(2);
 	EXPECT_STREAM_UNORDERED(want);
 }
@@ -161,7 +138,7 @@ CASE(link_timeout_mid_chain_times_only_its_predecessor)
 	ASSERT_EQ(0, pipe(fds));
 	uc_prep_nop(SQE(), UD_A)->flags = LINK;
 	uc_prep_read(SQE(), fds[0], buf, sizeof(buf), 0, UD_READ)->flags = LINK;
-	prep_link_timeout(SQE(), &fires_soon, 0, UD_LT)->flags = LINK;
+	uc_prep_link_timeout(SQE(), &fires_soon, 0, UD_LT)->flags = LINK;
 	uc_prep_nop(SQE(), UD_C);
 	ASSERT_SUBMIT(4);
 	EXPECT_STREAM_PARTIAL(want);
@@ -181,7 +158,7 @@ CASE(link_timeout_cancelled_when_nop_completes_first)
 	};
 
 	uc_prep_nop(SQE(), UD_A)->flags = LINK;
-	prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT);
+	uc_prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT);
 	ASSERT_SUBMIT(2);
 	EXPECT_STREAM(want);
 }
@@ -197,7 +174,7 @@ CASE(link_timeout_cancelled_when_read_completes_first)
 
 	ASSERT_EQ(0, pipe(fds));
 	uc_prep_read(SQE(), fds[0], buf, sizeof(buf), 0, UD_READ)->flags = LINK;
-	prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT);
+	uc_prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT);
 	ASSERT_SUBMIT(2);
 	EXPECT_NO_CQE();
 	ASSERT_EQ(3, write(fds[1], "abc", 3));
@@ -212,7 +189,7 @@ CASE(link_timeout_cancelled_when_async_nop_completes_first)
 	};
 
 	uc_prep_nop(SQE(), UD_A)->flags = IOSQE_ASYNC | LINK;
-	prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT);
+	uc_prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT);
 	ASSERT_SUBMIT(2);
 	EXPECT_STREAM(want);
 }
@@ -232,7 +209,7 @@ CASE(link_timeout_cancelled_when_request_fails)
 
 	ASSERT_EQ(0, pipe(fds));
 	uc_prep_read(SQE(), fds[1], buf, sizeof(buf), 0, UD_READ)->flags = LINK;
-	prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT);
+	uc_prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT);
 	ASSERT_SUBMIT(2);
 	EXPECT_STREAM(want);
 }
@@ -251,7 +228,7 @@ CASE(chain_continues_after_cancelled_link_timeout)
 	};
 
 	uc_prep_nop(SQE(), UD_A)->flags = LINK;
-	prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT)->flags = LINK;
+	uc_prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT)->flags = LINK;
 	uc_prep_nop(SQE(), UD_C);
 	ASSERT_SUBMIT(3);
 	EXPECT_STREAM_PARTIAL(want);
@@ -270,7 +247,7 @@ CASE(link_timeout_alone_is_einval)
 		CQE(UD_LT, -EINVAL, 0),
 	};
 
-	prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT);
+	uc_prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT);
 	ASSERT_SUBMIT(1);
 	EXPECT_STREAM(want);
 }
@@ -283,7 +260,7 @@ CASE(link_timeout_after_unlinked_sqe_is_einval)
 	};
 
 	uc_prep_nop(SQE(), UD_A);
-	prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT);
+	uc_prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT);
 	ASSERT_SUBMIT(2);
 	EXPECT_STREAM(want);
 }
@@ -301,8 +278,8 @@ CASE(second_link_timeout_in_a_row_fails_the_chain)
 	};
 
 	uc_prep_nop(SQE(), UD_A)->flags = LINK;
-	prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT)->flags = LINK;
-	prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT2);
+	uc_prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT)->flags = LINK;
+	uc_prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT2);
 	ASSERT_SUBMIT(3);
 	EXPECT_STREAM(want);
 }
@@ -326,9 +303,9 @@ CASE(link_timeout_update_restarts_the_timer)
 	REQUIRE_TIMEOUT_UPDATE(IORING_LINK_TIMEOUT_UPDATE);
 	ASSERT_EQ(0, pipe(fds));
 	uc_prep_read(SQE(), fds[0], buf, sizeof(buf), 0, UD_READ)->flags = LINK;
-	prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT);
+	uc_prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT);
 	ASSERT_SUBMIT(2);
-	prep_timeout_update(SQE(), UD_LT, &fires_soon, IORING_LINK_TIMEOUT_UPDATE, UD_UPDATE);
+	uc_prep_timeout_update(SQE(), UD_LT, &fires_soon, IORING_LINK_TIMEOUT_UPDATE, UD_UPDATE);
 	ASSERT_SUBMIT(1);
 	EXPECT_STREAM_UNORDERED(want);
 }
@@ -348,10 +325,10 @@ CASE(link_timeout_update_after_completion_is_enoent)
 
 	REQUIRE_TIMEOUT_UPDATE(IORING_LINK_TIMEOUT_UPDATE);
 	uc_prep_nop(SQE(), UD_A)->flags = LINK;
-	prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT);
+	uc_prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT);
 	ASSERT_SUBMIT(2);
 	EXPECT_STREAM(first);
-	prep_timeout_update(SQE(), UD_LT, &fires_soon, IORING_LINK_TIMEOUT_UPDATE, UD_UPDATE);
+	uc_prep_timeout_update(SQE(), UD_LT, &fires_soon, IORING_LINK_TIMEOUT_UPDATE, UD_UPDATE);
 	ASSERT_SUBMIT(1);
 	EXPECT_STREAM(then);
 }
@@ -373,7 +350,7 @@ CASE(link_timeout_update_ignores_plain_timeout)
 	REQUIRE_TIMEOUT_UPDATE(IORING_LINK_TIMEOUT_UPDATE);
 	uc_prep_timeout(SQE(), &not_in_this_case, 0, 0, UD_TIMER);
 	ASSERT_SUBMIT(1);
-	prep_timeout_update(SQE(), UD_TIMER, &fires_soon, IORING_LINK_TIMEOUT_UPDATE, UD_UPDATE);
+	uc_prep_timeout_update(SQE(), UD_TIMER, &fires_soon, IORING_LINK_TIMEOUT_UPDATE, UD_UPDATE);
 	ASSERT_SUBMIT(1);
 	EXPECT_STREAM(first);
 	uc_prep_timeout_remove(SQE(), UD_TIMER, UD_REMOVE);
@@ -399,9 +376,9 @@ CASE(plain_timeout_update_ignores_link_timeout)
 	REQUIRE_TIMEOUT_UPDATE(0);
 	ASSERT_EQ(0, pipe(fds));
 	uc_prep_read(SQE(), fds[0], buf, sizeof(buf), 0, UD_READ)->flags = LINK;
-	prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT);
+	uc_prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT);
 	ASSERT_SUBMIT(2);
-	prep_timeout_update(SQE(), UD_LT, &fires_soon, 0, UD_UPDATE);
+	uc_prep_timeout_update(SQE(), UD_LT, &fires_soon, 0, UD_UPDATE);
 	ASSERT_SUBMIT(1);
 	EXPECT_STREAM(first);
 	ASSERT_EQ(3, write(fds[1], "abc", 3));
@@ -423,7 +400,7 @@ CASE(skip_success_link_timeout_silent_when_cancelled)
 
 	REQUIRE_FEATURE(IORING_FEAT_CQE_SKIP);
 	uc_prep_nop(SQE(), UD_A)->flags = LINK;
-	prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT)->flags = IOSQE_CQE_SKIP_SUCCESS;
+	uc_prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT)->flags = IOSQE_CQE_SKIP_SUCCESS;
 	ASSERT_SUBMIT(2);
 	EXPECT_STREAM(want);
 }
@@ -440,7 +417,7 @@ CASE(skip_success_link_timeout_silent_when_firing)
 	REQUIRE_FEATURE(IORING_FEAT_CQE_SKIP);
 	ASSERT_EQ(0, pipe(fds));
 	uc_prep_read(SQE(), fds[0], buf, sizeof(buf), 0, UD_READ)->flags = LINK;
-	prep_link_timeout(SQE(), &fires_soon, 0, UD_LT)->flags = IOSQE_CQE_SKIP_SUCCESS;
+	uc_prep_link_timeout(SQE(), &fires_soon, 0, UD_LT)->flags = IOSQE_CQE_SKIP_SUCCESS;
 	ASSERT_SUBMIT(2);
 	EXPECT_STREAM(want);
 }
@@ -578,7 +555,7 @@ CASE(selftest_wrong_expectations_are_caught)
 
 	ASSERT_EQ(0, pipe(fds));
 	uc_prep_read(SQE(), fds[0], buf, sizeof(buf), 0, UD_READ)->flags = LINK;
-	prep_link_timeout(SQE(), &fires_soon, 0, UD_LT);
+	uc_prep_link_timeout(SQE(), &fires_soon, 0, UD_LT);
 	ASSERT_SUBMIT(2);
 	EXPECT_STREAM_UNORDERED(right);
 	ASSERT_EQ(2, self->stream.n);

@@ -18,15 +18,7 @@ enum {
 	UD_FENCE = 0xfe1ce,
 };
 
-#define BAD_OPCODE 255		/* no kernel defines it */
 #define BAD_SQE_FLAG (1U << 7)	/* beyond IOSQE_CQE_SKIP_SUCCESS */
-
-/* A NOP-shaped SQE with an opcode no kernel knows: fails at submit, -EINVAL. */
-static struct io_uring_sqe *prep_bad_opcode(struct io_uring_sqe *sqe, uint64_t ud)
-{
-	uc_prep_nop(sqe, ud)->opcode = BAD_OPCODE;
-	return sqe;
-}
 
 /* Asserts that one NOP completes once, with res 0 and no flags. */
 CASE(single_nop_completes_with_res_zero)
@@ -162,7 +154,7 @@ CASE(cqe_skip_success_still_posts_failure)
 	};
 
 	REQUIRE_FEATURE(IORING_FEAT_CQE_SKIP);
-	prep_bad_opcode(SQE(), UD_BAD)->flags = IOSQE_CQE_SKIP_SUCCESS;
+	uc_prep_bad_opcode(SQE(), UD_BAD)->flags = IOSQE_CQE_SKIP_SUCCESS;
 	ASSERT_SUBMIT(1);
 	uc_prep_nop(SQE(), UD_FENCE);
 	ASSERT_SUBMIT(1);
@@ -175,7 +167,7 @@ CASE(unknown_opcode_fails_with_einval)
 	static const struct uc_cqe_expect want[] = {
 		CQE(UD_BAD, -EINVAL, 0),
 	};
-	prep_bad_opcode(SQE(), UD_BAD);
+	uc_prep_bad_opcode(SQE(), UD_BAD);
 	ASSERT_SUBMIT(1);
 	EXPECT_STREAM(want);
 }
@@ -240,7 +232,7 @@ CASE(failed_sqe_stops_the_batch)
 
 	UC_MODES_EXCEPT(UC_M_SQPOLL, "the SQ thread, not enter, decides the batch");
 	uc_prep_nop(SQE(), UD_FIRST);
-	prep_bad_opcode(SQE(), UD_BAD);
+	uc_prep_bad_opcode(SQE(), UD_BAD);
 	uc_prep_nop(SQE(), UD_THIRD);
 	ASSERT_SUBMIT(2);
 	ASSERT_SUBMIT(1);	/* the third was left in the SQ */

@@ -62,17 +62,6 @@ static clockid_t clock_of(uint32_t flags)
 	return flags & IORING_TIMEOUT_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC;
 }
 
-/* TIMEOUT_REMOVE with IORING_TIMEOUT_UPDATE: the new time is in addr2. */
-static struct io_uring_sqe *prep_timeout_update(struct io_uring_sqe *sqe,
-						const struct __kernel_timespec *ts,
-						uint64_t target, uint32_t flags, uint64_t ud)
-{
-	uc_prep_timeout_remove(sqe, target, ud);
-	sqe->addr2 = (uintptr_t)ts;
-	sqe->timeout_flags = IORING_TIMEOUT_UPDATE | flags;
-	return sqe;
-}
-
 /*
  * Timeout flags have no probe before 6.18 (timeline section 15): try a zero
  * timeout (one shot) with them on a private ring. 0: taken; -EINVAL: not.
@@ -463,7 +452,7 @@ CASE(remove_and_update_of_unknown_user_data_are_enoent)
 {
 	uc_prep_timeout_remove(SQE(), UD_NOBODY, UD_RM);
 	EXPECT_ONLY(UD_RM, -ENOENT);
-	prep_timeout_update(SQE(), &ts_1ms, UD_NOBODY, 0, UD_RM2);
+	uc_prep_timeout_update(SQE(), UD_NOBODY, &ts_1ms, 0, UD_RM2);
 	EXPECT_ONLY(UD_RM2, -ENOENT);
 }
 
@@ -481,7 +470,7 @@ CASE(remove_and_update_after_expiry_are_enoent)
 	EXPECT_STREAM(fired);
 	uc_prep_timeout_remove(SQE(), UD_T, UD_RM);
 	EXPECT_ONLY(UD_RM, -ENOENT);
-	prep_timeout_update(SQE(), &ts_long, UD_T, 0, UD_RM2);
+	uc_prep_timeout_update(SQE(), UD_T, &ts_long, 0, UD_RM2);
 	EXPECT_ONLY(UD_RM2, -ENOENT);
 }
 
@@ -520,7 +509,7 @@ CASE(update_rearms_pending_timeout)
 
 	uc_prep_timeout(SQE(), &ts_long, 0, 0, UD_T);
 	ASSERT_SUBMIT(1);
-	prep_timeout_update(SQE(), &ts_1ms, UD_T, 0, UD_RM);
+	uc_prep_timeout_update(SQE(), UD_T, &ts_1ms, 0, UD_RM);
 	ASSERT_SUBMIT(1);
 	EXPECT_STREAM_UNORDERED(want);
 }
@@ -539,7 +528,7 @@ CASE(update_drops_the_completion_count)
 
 	uc_prep_timeout(SQE(), &ts_long, 1, 0, UD_T);
 	ASSERT_SUBMIT(1);
-	prep_timeout_update(SQE(), &ts_long, UD_T, 0, UD_RM);
+	uc_prep_timeout_update(SQE(), UD_T, &ts_long, 0, UD_RM);
 	uc_prep_nop(SQE(), UD_N1);
 	ASSERT_SUBMIT(2);
 	EXPECT_STREAM(updated);
@@ -635,7 +624,7 @@ CASE(remove_and_update_with_bad_flags_are_einval)
 {
 	uc_prep_timeout_remove(SQE(), UD_NOBODY, UD_RM)->timeout_flags = IORING_TIMEOUT_ABS;
 	EXPECT_ONLY(UD_RM, -EINVAL);
-	prep_timeout_update(SQE(), &ts_long, UD_NOBODY, IORING_TIMEOUT_CLOCK_MASK, UD_RM2);
+	uc_prep_timeout_update(SQE(), UD_NOBODY, &ts_long, IORING_TIMEOUT_CLOCK_MASK, UD_RM2);
 	EXPECT_ONLY(UD_RM2, -EINVAL);
 }
 

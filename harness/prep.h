@@ -62,6 +62,38 @@ static inline struct io_uring_sqe *uc_prep_timeout_remove(struct io_uring_sqe *s
 	return sqe;
 }
 
+/* TIMEOUT_REMOVE with IORING_TIMEOUT_UPDATE: the timeout keyed target restarts
+ * with ts; flags adds IORING_LINK_TIMEOUT_UPDATE for a link timeout. */
+static inline struct io_uring_sqe *uc_prep_timeout_update(struct io_uring_sqe *sqe,
+							  uint64_t target,
+							  const struct __kernel_timespec *ts,
+							  uint32_t flags, uint64_t ud)
+{
+	uc_prep_timeout_remove(sqe, target, ud);
+	sqe->addr2 = (uintptr_t)ts;
+	sqe->timeout_flags = IORING_TIMEOUT_UPDATE | flags;
+	return sqe;
+}
+
+/* Bounds the request linked just before it (io_uring_prep_link_timeout(3)). */
+static inline struct io_uring_sqe *uc_prep_link_timeout(struct io_uring_sqe *sqe,
+							const struct __kernel_timespec *ts,
+							uint32_t flags, uint64_t ud)
+{
+	uc_prep_rw(sqe, IORING_OP_LINK_TIMEOUT, -1, ts, 1, 0, ud);
+	sqe->timeout_flags = flags;
+	return sqe;
+}
+
+#define UC_BAD_OPCODE 255	/* no kernel defines it */
+
+/* A NOP-shaped SQE with an opcode no kernel knows: fails at submit, -EINVAL. */
+static inline struct io_uring_sqe *uc_prep_bad_opcode(struct io_uring_sqe *sqe, uint64_t ud)
+{
+	uc_prep_nop(sqe, ud)->opcode = UC_BAD_OPCODE;
+	return sqe;
+}
+
 static inline struct io_uring_sqe *uc_prep_poll_add(struct io_uring_sqe *sqe, int fd, uint32_t events,
 				    uint64_t ud)
 {
