@@ -104,6 +104,18 @@ struct uc_match {
 	{ .user_data = (ud), .res_kind = UC_RES_ANY, \
 	  .flags_mask = UC_ALL_FLAGS, .flags = (f), __VA_ARGS__ }
 
+/*
+ * One allowed outcome of a race: a whole stream and its ordering rule. A case
+ * where the documentation allows several streams lists each (see
+ * EXPECT_STREAM_ONE_OF in uc.h); the stream must be exactly one of them.
+ */
+struct uc_outcome {
+	const struct uc_cqe_expect *want;
+	unsigned n;
+	enum uc_order order;
+};
+#define UC_OUTCOME(tbl, ord) { (tbl), sizeof(tbl) / sizeof((tbl)[0]), (ord) }
+
 bool uc_row_matches(const struct uc_cqe_expect *row, const struct uc_cqe_seen *c);
 bool uc_row_res_ok(const struct uc_cqe_expect *row, int32_t res);
 

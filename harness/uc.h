@@ -260,6 +260,39 @@ static inline void uc_expect_stream(struct __test_metadata *_metadata, const cha
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Collect n CQEs; the stream must be exactly one of the allowed outcomes. */
+static inline void uc_expect_one_of(struct __test_metadata *_metadata, const char *file,
+				    int line, struct uc_ring *ring, struct uc_stream *s,
+				    const struct uc_outcome *alt, unsigned nalt, unsigned n)
+{
+	struct uc_match m;
+	unsigned i, ok = 0;
+	int ret;
+
+	uc_stream_reset(s);
+	ret = uc_collect(ring, n, uc_wait_ms(), s);
+	if (ret < 0) {
+		uc_fail(_metadata, "collecting CQEs failed: %s", uc_errno_name(-ret) ?: "?");
+		return;
+	}
+	for (i = 0; i < nalt; i++, uc_match_release(&m))
+		ok += uc_stream_match(alt[i].want, alt[i].n, alt[i].order, s->cqe, s->n, &m);
+	for (i = 0; i < nalt && !ok; i++, uc_match_release(&m)) {
+		printf("# allowed outcome %u of %u:\n", i + 1, nalt);
+		uc_stream_match(alt[i].want, alt[i].n, alt[i].order, s->cqe, s->n, &m);
+		uc_stream_print_diff(stdout, file, line, alt[i].want, alt[i].n, alt[i].order,
+				     s->cqe, s->n, &m);
+	}
+	if (!ok)
+		uc_fail(_metadata, "%s:%d: stream is none of the %u allowed outcomes", file, line,
+			nalt);
+}
+
+/* n CQEs that must form exactly one of the streams in alts (a uc_outcome[]) */
+#define EXPECT_STREAM_ONE_OF(alts, n) \
+	uc_expect_one_of(_metadata, __FILE__, __LINE__, RING, &self->stream, (alts), \
+			 ARRAY_LEN(alts), (n))
+
 /* The whole stream on ring r: exactly these CQEs, nothing more. */
 #define EXPECT_STREAM_ON(r, want, n, order) \
 	uc_expect_stream(_metadata, __FILE__, __LINE__, (r), &self->stream, (want), (n), (order))
