@@ -28,7 +28,7 @@ AREAS    := $(basename $(notdir $(wildcard cases/*.c)))
 LIB_SRC  := ref/ring.c harness/backend.c harness/backend_ref.c \
 	    harness/backend_liburing.c harness/case_ring.c harness/expect.c \
 	    harness/names.c harness/probe.c harness/kmsg.c harness/modes.c \
-	    harness/chain_model.c \
+	    harness/chain_model.c harness/resources.c \
 	    $(wildcard inject/*.c)
 RUNNER_SRC := harness/runner.c harness/run_plan.c harness/run_group.c harness/modes.c harness/probe.c harness/names.c ref/ring.c
 

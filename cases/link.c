@@ -45,7 +45,7 @@ static int pipe_without_reader(void)
 
 	sigemptyset(&pipe_sig);
 	sigaddset(&pipe_sig, SIGPIPE);
-	if (sigprocmask(SIG_BLOCK, &pipe_sig, NULL) || pipe(fds))
+	if (sigprocmask(SIG_BLOCK, &pipe_sig, NULL) || pipe2(fds, O_CLOEXEC))
 		return -errno;
 	close(fds[0]);
 	return fds[1];
@@ -140,7 +140,7 @@ CASE(blocked_chain_holds_back_only_its_own_members)
 	char buf[3];
 	int fds[2];
 
-	ASSERT_EQ(0, pipe(fds));
+	PIPE(fds);
 	uc_prep_read(SQE(), fds[0], buf, sizeof(buf), 0, UD_READ)->flags = LINK;
 	uc_prep_nop(SQE(), UD_B);
 	uc_prep_nop(SQE(), UD_CHAIN2 + 1)->flags = LINK;
@@ -167,8 +167,8 @@ CASE(read_on_write_end_fails_and_cancels_the_rest_unrun)
 	char buf[4];
 	int bad[2], out[2];
 
-	ASSERT_EQ(0, pipe(bad));
-	ASSERT_EQ(0, pipe2(out, O_NONBLOCK));
+	PIPE(bad);
+	PIPE2(out, O_NONBLOCK);
 	uc_prep_read(SQE(), bad[1], buf, sizeof(buf), 0, UD_READ)->flags = LINK;
 	uc_prep_write(SQE(), out[1], "x", 1, 0, UD_WRITE)->flags = LINK;
 	uc_prep_nop(SQE(), UD_C);
@@ -209,9 +209,8 @@ CASE(write_to_closed_pipe_fails_and_cancels_the_rest)
 		CQE(UD_A, 0, 0), CQE(UD_WRITE, -EPIPE, 0),
 		CQE(UD_C, -ECANCELED, 0), CQE(UD_D, -ECANCELED, 0),
 	};
-	int wfd = pipe_without_reader();
+	int wfd = TRACK_FD(pipe_without_reader());
 
-	ASSERT_LE(0, wfd);
 	uc_prep_nop(SQE(), UD_A)->flags = LINK;
 	uc_prep_write(SQE(), wfd, "x", 1, 0, UD_WRITE)->flags = LINK;
 	uc_prep_nop(SQE(), UD_C)->flags = LINK;
@@ -235,7 +234,7 @@ CASE(full_read_keeps_the_chain_short_read_breaks_it)
 	char buf[8];
 	int fds[2];
 
-	ASSERT_EQ(0, pipe(fds));
+	PIPE(fds);
 	ASSERT_EQ(5, write(fds[1], "abcde", 5));
 	uc_prep_read(SQE(), fds[0], buf, 3, 0, UD_READ)->flags = LINK;
 	uc_prep_nop(SQE(), UD_B)->flags = LINK;
@@ -256,9 +255,8 @@ CASE(failed_chain_leaves_the_next_chain_alone)
 		CQE(UD_WRITE, -EPIPE, 0, .chain = 1), CQE(UD_B, -ECANCELED, 0, .chain = 1),
 		CQE(UD_C, 0, 0, .chain = 2), CQE(UD_D, 0, 0, .chain = 2),
 	};
-	int wfd = pipe_without_reader();
+	int wfd = TRACK_FD(pipe_without_reader());
 
-	ASSERT_LE(0, wfd);
 	uc_prep_write(SQE(), wfd, "x", 1, 0, UD_WRITE)->flags = LINK;
 	uc_prep_nop(SQE(), UD_B);
 	uc_prep_nop(SQE(), UD_C)->flags = LINK;
@@ -379,12 +377,12 @@ CASE(hardlink_continues_after_error_and_short_read)
 	static const struct uc_cqe_expect want[] = {
 		CQE(UD_WRITE, -EPIPE, 0), CQE(UD_READ, 2, 0), CQE(UD_C, 0, 0),
 	};
-	int wfd = pipe_without_reader();
+	int wfd = TRACK_FD(pipe_without_reader());
 	char buf[8];
 	int fds[2];
 
 	ASSERT_LE(0, wfd);
-	ASSERT_EQ(0, pipe(fds));
+	PIPE(fds);
 	ASSERT_EQ(2, write(fds[1], "ab", 2));
 	uc_prep_write(SQE(), wfd, "x", 1, 0, UD_WRITE)->flags = HARDLINK;
 	uc_prep_read(SQE(), fds[0], buf, sizeof(buf), 0, UD_READ)->flags = HARDLINK;
@@ -407,8 +405,7 @@ CASE(hardlink_then_plain_link_stops_at_the_plain_link)
 	int wfd;
 
 	REQUIRE_FEATURE(IORING_FEAT_LINKED_FILE);	/* -EBADF at issue, mid-chain */
-	wfd = pipe_without_reader();
-	ASSERT_LE(0, wfd);
+	wfd = TRACK_FD(pipe_without_reader());
 	uc_prep_write(SQE(), wfd, "x", 1, 0, UD_WRITE)->flags = HARDLINK;
 	uc_prep_read(SQE(), wfd, buf, sizeof(buf), 0, UD_READ)->flags = LINK;
 	uc_prep_nop(SQE(), UD_C);
@@ -435,7 +432,7 @@ CASE(link_on_last_sqe_ends_chain_at_submit_boundary)
 	char buf[3];
 	int fds[2];
 
-	ASSERT_EQ(0, pipe(fds));
+	PIPE(fds);
 	uc_prep_read(SQE(), fds[0], buf, sizeof(buf), 0, UD_READ)->flags = LINK;
 	ASSERT_SUBMIT(1);
 	ASSERT_TRUE(sq_batch_taken(RING)) TH_LOG("SQ thread did not take the SQE");
@@ -457,7 +454,7 @@ static void run_chain(struct __test_metadata *_metadata, FIXTURE_DATA(ring) *sel
 		      struct uc_ring *ring, unsigned n, unsigned failing)
 {
 	struct uc_cqe_expect want[64];
-	int wfd = pipe_without_reader();
+	int wfd = TRACK_FD(pipe_without_reader());
 	unsigned i;
 
 	ASSERT_LE(0, wfd);
@@ -549,7 +546,7 @@ CASE(drain_waits_for_in_flight_read_and_holds_later_sqes)
 	char buf[3];
 	int fds[2];
 
-	ASSERT_EQ(0, pipe(fds));
+	PIPE(fds);
 	uc_prep_read(SQE(), fds[0], buf, sizeof(buf), 0, UD_READ);
 	ASSERT_SUBMIT(1);
 	uc_prep_nop(SQE(), UD_D)->flags = IOSQE_IO_DRAIN;
@@ -572,7 +569,7 @@ CASE(drained_chain_runs_after_in_flight_read_in_order)
 	char buf[3];
 	int fds[2];
 
-	ASSERT_EQ(0, pipe(fds));
+	PIPE(fds);
 	uc_prep_read(SQE(), fds[0], buf, sizeof(buf), 0, UD_READ);
 	ASSERT_SUBMIT(1);
 	uc_prep_nop(SQE(), UD_A)->flags = IOSQE_IO_DRAIN | LINK;
@@ -635,8 +632,7 @@ CASE(skip_success_failure_posts_and_silences_the_rest)
 	int wfd;
 
 	REQUIRE_FEATURE(IORING_FEAT_CQE_SKIP);
-	wfd = pipe_without_reader();
-	ASSERT_LE(0, wfd);
+	wfd = TRACK_FD(pipe_without_reader());
 	uc_prep_nop(SQE(), UD_A)->flags = SKIP_OK | LINK;
 	uc_prep_write(SQE(), wfd, "x", 1, 0, UD_WRITE)->flags = SKIP_OK | LINK;
 	uc_prep_nop(SQE(), UD_C)->flags = LINK;
@@ -658,8 +654,7 @@ CASE(skip_success_members_still_post_their_cancellation)
 	int wfd;
 
 	REQUIRE_FEATURE(IORING_FEAT_CQE_SKIP);
-	wfd = pipe_without_reader();
-	ASSERT_LE(0, wfd);
+	wfd = TRACK_FD(pipe_without_reader());
 	uc_prep_write(SQE(), wfd, "x", 1, 0, UD_WRITE)->flags = LINK;
 	uc_prep_nop(SQE(), UD_B)->flags = SKIP_OK | LINK;
 	uc_prep_nop(SQE(), UD_C)->flags = SKIP_OK;
@@ -680,8 +675,7 @@ CASE(skip_success_failure_over_hardlink_lets_the_rest_post)
 	int wfd;
 
 	REQUIRE_FEATURE(IORING_FEAT_CQE_SKIP);
-	wfd = pipe_without_reader();
-	ASSERT_LE(0, wfd);
+	wfd = TRACK_FD(pipe_without_reader());
 	uc_prep_write(SQE(), wfd, "x", 1, 0, UD_WRITE)->flags = SKIP_OK | HARDLINK;
 	uc_prep_nop(SQE(), UD_B);
 	ASSERT_SUBMIT(2);
@@ -722,7 +716,7 @@ CASE(poll_then_read_waits_for_data)
 	char buf[3];
 	int fds[2];
 
-	ASSERT_EQ(0, pipe(fds));
+	PIPE(fds);
 	uc_prep_poll_add(SQE(), fds[0], POLLIN, UD_POLL)->flags = LINK;
 	uc_prep_read(SQE(), fds[0], buf, sizeof(buf), 0, UD_READ);
 	ASSERT_SUBMIT(2);
@@ -737,9 +731,8 @@ CASE(async_member_failure_cancels_the_rest)
 	static const struct uc_cqe_expect want[] = {
 		CQE(UD_A, 0, 0), CQE(UD_WRITE, -EPIPE, 0), CQE(UD_C, -ECANCELED, 0),
 	};
-	int wfd = pipe_without_reader();
+	int wfd = TRACK_FD(pipe_without_reader());
 
-	ASSERT_LE(0, wfd);
 	uc_prep_nop(SQE(), UD_A)->flags = IOSQE_ASYNC | LINK;
 	uc_prep_write(SQE(), wfd, "x", 1, 0, UD_WRITE)->flags = IOSQE_ASYNC | LINK;
 	uc_prep_nop(SQE(), UD_C)->flags = IOSQE_ASYNC;
@@ -771,9 +764,8 @@ CASE(selftest_wrong_expectations_are_caught)
 	static const struct uc_cqe_expect no_cancel_row[] = {
 		CQE(UD_A, 0, 0), CQE(UD_WRITE, -EPIPE, 0),
 	};
-	int wfd = pipe_without_reader();
+	int wfd = TRACK_FD(pipe_without_reader());
 
-	ASSERT_LE(0, wfd);
 	uc_prep_nop(SQE(), UD_A)->flags = LINK;
 	uc_prep_write(SQE(), wfd, "x", 1, 0, UD_WRITE)->flags = LINK;
 	uc_prep_nop(SQE(), UD_C);

@@ -96,7 +96,7 @@ CASE(link_timeout_fires_and_cancels_blocked_read)
 	char buf[4];
 	int fds[2];
 
-	ASSERT_EQ(0, pipe(fds));
+	PIPE(fds);
 	uc_prep_read(SQE(), fds[0], buf, sizeof(buf), 0, UD_READ)->flags = LINK;
 	uc_prep_link_timeout(SQE(), &fires_soon, 0, UD_LT);
 	ASSERT_SUBMIT(2);
@@ -111,7 +111,7 @@ CASE(link_timeout_fires_and_cancels_pending_poll)
 	};
 	int fds[2];
 
-	ASSERT_EQ(0, pipe(fds));
+	PIPE(fds);
 	uc_prep_poll_add(SQE(), fds[0], POLLIN, UD_POLL)->flags = LINK;
 	uc_prep_link_timeout(SQE(), &fires_soon, 0, UD_LT);
 	ASSERT_SUBMIT(2);
@@ -135,7 +135,7 @@ CASE(link_timeout_mid_chain_times_only_its_predecessor)
 	char buf[4];
 	int fds[2];
 
-	ASSERT_EQ(0, pipe(fds));
+	PIPE(fds);
 	uc_prep_nop(SQE(), UD_A)->flags = LINK;
 	uc_prep_read(SQE(), fds[0], buf, sizeof(buf), 0, UD_READ)->flags = LINK;
 	uc_prep_link_timeout(SQE(), &fires_soon, 0, UD_LT)->flags = LINK;
@@ -172,7 +172,7 @@ CASE(link_timeout_cancelled_when_read_completes_first)
 	char buf[3];
 	int fds[2];
 
-	ASSERT_EQ(0, pipe(fds));
+	PIPE(fds);
 	uc_prep_read(SQE(), fds[0], buf, sizeof(buf), 0, UD_READ)->flags = LINK;
 	uc_prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT);
 	ASSERT_SUBMIT(2);
@@ -207,7 +207,7 @@ CASE(link_timeout_cancelled_when_request_fails)
 	char buf[4];
 	int fds[2];
 
-	ASSERT_EQ(0, pipe(fds));
+	PIPE(fds);
 	uc_prep_read(SQE(), fds[1], buf, sizeof(buf), 0, UD_READ)->flags = LINK;
 	uc_prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT);
 	ASSERT_SUBMIT(2);
@@ -301,7 +301,7 @@ CASE(link_timeout_update_restarts_the_timer)
 	int fds[2];
 
 	REQUIRE_TIMEOUT_UPDATE(IORING_LINK_TIMEOUT_UPDATE);
-	ASSERT_EQ(0, pipe(fds));
+	PIPE(fds);
 	uc_prep_read(SQE(), fds[0], buf, sizeof(buf), 0, UD_READ)->flags = LINK;
 	uc_prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT);
 	ASSERT_SUBMIT(2);
@@ -374,7 +374,7 @@ CASE(plain_timeout_update_ignores_link_timeout)
 	int fds[2];
 
 	REQUIRE_TIMEOUT_UPDATE(0);
-	ASSERT_EQ(0, pipe(fds));
+	PIPE(fds);
 	uc_prep_read(SQE(), fds[0], buf, sizeof(buf), 0, UD_READ)->flags = LINK;
 	uc_prep_link_timeout(SQE(), &not_in_this_case, 0, UD_LT);
 	ASSERT_SUBMIT(2);
@@ -415,7 +415,7 @@ CASE(skip_success_link_timeout_silent_when_firing)
 	int fds[2];
 
 	REQUIRE_FEATURE(IORING_FEAT_CQE_SKIP);
-	ASSERT_EQ(0, pipe(fds));
+	PIPE(fds);
 	uc_prep_read(SQE(), fds[0], buf, sizeof(buf), 0, UD_READ)->flags = LINK;
 	uc_prep_link_timeout(SQE(), &fires_soon, 0, UD_LT)->flags = IOSQE_CQE_SKIP_SUCCESS;
 	ASSERT_SUBMIT(2);
@@ -512,7 +512,7 @@ CASE(mixed_chain_with_hardlinked_timer_runs_in_order)
 	char buf[3];
 	int fds[2];
 
-	ASSERT_EQ(0, pipe(fds));
+	PIPE(fds);
 	uc_prep_nop(SQE(), UD_A)->flags = LINK;
 	uc_prep_timeout(SQE(), &fires_soon, 0, 0, UD_TIMER)->flags = HARDLINK;
 	uc_prep_write(SQE(), fds[1], "xyz", 3, 0, UD_WRITE)->flags = LINK;
@@ -553,7 +553,7 @@ CASE(selftest_wrong_expectations_are_caught)
 	char buf[4];
 	int fds[2];
 
-	ASSERT_EQ(0, pipe(fds));
+	PIPE(fds);
 	uc_prep_read(SQE(), fds[0], buf, sizeof(buf), 0, UD_READ)->flags = LINK;
 	uc_prep_link_timeout(SQE(), &fires_soon, 0, UD_LT);
 	ASSERT_SUBMIT(2);

@@ -154,7 +154,7 @@ CASE(pipe_read_echoes_tagged_value)
 	char buf[16];
 	int fds[2];
 
-	ASSERT_EQ(0, pipe(fds));
+	PIPE(fds);
 	ASSERT_EQ(5, write(fds[1], "hello", 5));
 	uc_prep_read(SQE(), fds[0], buf, sizeof(buf), 0, ud);
 	ASSERT_SUBMIT(1);
@@ -172,7 +172,7 @@ CASE(pipe_read_completed_by_wakeup_echoes_all_ones)
 	char buf[8];
 	int fds[2];
 
-	ASSERT_EQ(0, pipe(fds));
+	PIPE(fds);
 	uc_prep_read(SQE(), fds[0], buf, sizeof(buf), 0, UD_ALL_ONES);
 	ASSERT_SUBMIT(1);
 	ASSERT_EQ(3, write(fds[1], "abc", 3));
@@ -185,7 +185,7 @@ CASE(poll_add_echoes_top_bit)
 	static const struct uc_cqe_expect want[] = { CQE(UD_TOP_BIT, POLLIN, 0) };
 	int fds[2];
 
-	ASSERT_EQ(0, pipe(fds));
+	PIPE(fds);
 	uc_prep_poll_add(SQE(), fds[0], POLLIN, UD_TOP_BIT);
 	ASSERT_SUBMIT(1);
 	ASSERT_EQ(1, write(fds[1], "x", 1));
@@ -220,7 +220,7 @@ CASE(cancel_keys_on_all_64_bits)
 	};
 	int fds[2];
 
-	ASSERT_EQ(0, pipe(fds));
+	PIPE(fds);
 	uc_prep_poll_add(SQE(), fds[0], POLLIN, UD_HIGH_HALF);
 	ASSERT_SUBMIT(1);
 	uc_prep_cancel(SQE(), UD_ONE, 0, 0xc1);

@@ -28,6 +28,7 @@
 #define TH_LOG_STREAM stdout	/* diagnostics in order with the KTAP lines */
 #include "kselftest_harness.h"
 
+#include <fcntl.h>
 #include <stdarg.h>
 
 #include "../ref/abi.h"
@@ -39,6 +40,7 @@
 #include "names.h"
 #include "prep.h"
 #include "probe.h"
+#include "resources.h"
 #include "../inject/nop_inject.h"
 
 #define UC_DEFAULT_ENTRIES	8	/* SQ entries of the fixture's ring */
@@ -53,6 +55,7 @@ FIXTURE(ring) {
 	unsigned nextra;
 	struct uc_stream stream;		/* what the last EXPECT_STREAM saw */
 	struct uc_kmsg kmsg;
+	struct uc_resources res;		/* fds and temp dir the case made */
 };
 
 FIXTURE_VARIANT(ring) {
@@ -151,6 +154,7 @@ FIXTURE_SETUP(ring)
 
 	if (!strncmp(_metadata->name, "slow_", 5) && !(slow && !strcmp(slow, "1")))
 		SKIP(return, "slow tier: run with uringcheck --slow (UC_SLOW=1)");
+	uc_res_begin(&self->res);
 	self->be = uc_backend_from_env();
 	ASSERT_NE(NULL, self->be) TH_LOG("unknown UC_BACKEND; built in: %s", uc_backend_names());
 	uc_kmsg_begin(&self->kmsg);
@@ -170,6 +174,10 @@ FIXTURE_TEARDOWN(ring)
 	if (uc_kmsg_end(&self->kmsg, splat, sizeof(splat))) {
 		printf("# kernel log during this case: %s\n", splat);
 		uc_fail(_metadata, "kernel log: %s", splat);
+	}
+	if (uc_res_end(&self->res, splat, sizeof(splat))) {
+		printf("# the case left an fd open: %s\n", splat);
+		uc_fail(_metadata, "fd leak: %s", splat);
 	}
 }
 
@@ -206,6 +214,27 @@ FIXTURE_TEARDOWN(ring)
 	} \
 } while (0)
 #define ASSERT_SUBMIT(n) ASSERT_SUBMIT_ON(RING, n)
+
+/* A pipe owned by the fixture (closed at teardown); O_CLOEXEC always. */
+#define PIPE2(fds, flags) do { \
+	ASSERT_EQ(0, pipe2((fds), O_CLOEXEC | (flags))); \
+	uc_res_track(&self->res, (fds)[0]); \
+	uc_res_track(&self->res, (fds)[1]); \
+} while (0)
+#define PIPE(fds) PIPE2(fds, 0)
+/* Hand an fd (socket, file, eventfd) to the fixture to close at teardown. */
+#define TRACK_FD(fd) ({ \
+	int __fd = (fd); \
+	ASSERT_LE(0, __fd) TH_LOG("opening the fd failed: %s", strerror(errno)); \
+	ASSERT_EQ(__fd, uc_res_track(&self->res, __fd)) TH_LOG("too many tracked fds"); \
+	__fd; })
+/* Close a fixture-owned fd now (e.g. to make its peer see EOF). */
+#define CLOSE_FD(fd) ASSERT_EQ(0, uc_res_close(&self->res, (fd)))
+/* The case's own temporary directory, removed at teardown. */
+#define TMPDIR_PATH() ({ \
+	const char *__d = uc_res_tmpdir(&self->res); \
+	ASSERT_NE(NULL, __d) TH_LOG("mkdtemp: %s", strerror(errno)); \
+	__d; })
 
 /* A further ring in the variant's mode; SKIPs like the fixture's own. */
 #define RING_NEW(entries, params) ({ \

@@ -111,4 +111,25 @@ CASE(kernel_warning_fails_the_case)
 	EXPECT_STREAM(want);
 }
 
+/* Asserts nothing: leaves a pipe open, which the fixture must report as a leak. */
+CASE(leaks_an_fd)
+{
+	int fds[2];
+
+	UC_MODES_EXCEPT(ONLY_DEFAULT, ONLY_DEFAULT_WHY);
+	ASSERT_EQ(0, pipe(fds));
+}
+
+/* Asserts that a file in the case's temp dir can be made (it is removed after). */
+CASE(uses_its_tmpdir)
+{
+	char path[512];
+	int fd;
+
+	UC_MODES_EXCEPT(ONLY_DEFAULT, ONLY_DEFAULT_WHY);
+	snprintf(path, sizeof(path), "%s/left-behind", TMPDIR_PATH());
+	fd = TRACK_FD(open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
+	ASSERT_EQ(1, write(fd, "x", 1));
+}
+
 TEST_HARNESS_MAIN

@@ -70,7 +70,8 @@ ln -s "$FIXTURE_BIN" "$T/cases/fixture"
 K=$T/fixture.ktap
 
 t0=$(now_ms)
-"$UC" --cases-dir "$T/cases" -b ref -m default --timeout 1 -j 2 > "$K" 2> "$T/fixture.err"
+mkdir "$T/tmp"
+TMPDIR="$T/tmp" "$UC" --cases-dir "$T/cases" -b ref -m default --timeout 1 -j 2 > "$K" 2> "$T/fixture.err"
 rc=$?
 elapsed=$(($(now_ms) - t0))
 
@@ -95,14 +96,18 @@ if [ "$(id -u)" = 0 ]; then
 	check "kernel_warning_fails_the_case is not ok naming the kernel log line" \
 		has "$K" '^    not ok [0-9][0-9]* kernel_warning_fails_the_case #  kernel log: .*WARNING: injected'
 	warn_status=fail
-	totals="pass:2 fail:3 xfail:0 xpass:0 skip:1 error:0 timeout:1"
+	totals="pass:3 fail:4 xfail:0 xpass:0 skip:1 error:0 timeout:1"
 else
 	check "kernel_warning_fails_the_case skips as non-root" \
 		has "$K" '^    ok [0-9][0-9]* kernel_warning_fails_the_case # SKIP needs root'
 	warn_status=skip
-	totals="pass:2 fail:2 xfail:0 xpass:0 skip:2 error:0 timeout:1"
+	totals="pass:3 fail:3 xfail:0 xpass:0 skip:2 error:0 timeout:1"
 fi
-check "one '# time_ms:' line per case" eq 7 "$(count "$K" '^    # time_ms: [0-9]')"
+check "leaks_an_fd is not ok naming the leaked pipe" \
+	has "$K" '^    not ok [0-9][0-9]* leaks_an_fd #  fd leak: fd [0-9]* -> pipe:'
+check "uses_its_tmpdir is ok" has "$K" '^    ok [0-9][0-9]* uses_its_tmpdir$'
+check "the case's temp dir is gone after the run" eq "" "$(ls -A "$T/tmp")"
+check "one '# time_ms:' line per case" eq 9 "$(count "$K" '^    # time_ms: [0-9]')"
 check "the group's result line is not ok" has "$K" '^not ok 1 fixture\.ref\.default$'
 check "last line is '# Totals:' with the right counts" \
 	eq "# Totals: $totals" \
@@ -119,7 +124,7 @@ data = json.load(open(sys.argv[1]))
 print(" ".join("%s:%s" % (r["case"], r["status"]) for r in data["results"]))
 ' "$T/results.json")
 		check "uringreport json gives pass, fail, skip, timeout, fail, pass" eq \
-			"passes:pass fails_on_wrong_res:fail skips_with_reason:skip hangs_until_timeout:timeout crashes_with_sigsegv:fail passes_after_crash:pass kernel_warning_fails_the_case:$warn_status" \
+			"passes:pass fails_on_wrong_res:fail skips_with_reason:skip hangs_until_timeout:timeout crashes_with_sigsegv:fail passes_after_crash:pass kernel_warning_fails_the_case:$warn_status leaks_an_fd:fail uses_its_tmpdir:pass" \
 			"$statuses"
 	else
 		fail "uringreport json parses the fixture KTAP ($(head -n 1 "$T/report.err"))"
