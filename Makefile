@@ -25,7 +25,7 @@ JOBS     ?=
 RUN_ARGS ?=
 
 AREAS    := $(basename $(notdir $(wildcard cases/*.c)))
-LIB_SRC  := ref/ring.c harness/backend.c harness/backend_ref.c \
+LIB_SRC  := ref/ring.c ref/op.c harness/backend.c harness/backend_ref.c \
 	    harness/backend_liburing.c harness/case_ring.c harness/expect.c \
 	    harness/names.c harness/probe.c harness/kmsg.c harness/modes.c \
 	    harness/chain_model.c harness/resources.c \
@@ -36,7 +36,8 @@ RUNNER_SRC := harness/runner.c harness/run_plan.c harness/run_group.c harness/mo
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/uringcheck $(AREAS:%=$(BUILD)/cases/%) $(BUILD)/test/ring_test \
-     $(BUILD)/test/ring_register_test $(BUILD)/test/expect_test $(BUILD)/test/kmsg_test \
+     $(BUILD)/test/ring_register_test $(BUILD)/test/op_test $(BUILD)/test/expect_test \
+     $(BUILD)/test/kmsg_test \
      $(BUILD)/test/abi_crosscheck $(BUILD)/test/fixture_area
 
 # --- dependencies: one stamp, so a parallel make asks once ---
@@ -85,6 +86,10 @@ $(BUILD)/test/ring_test: ref/test/ring_test.c $(LIB_OBJ) $(KSFT)/kselftest_harne
 	$(LINK_TEST)
 $(BUILD)/test/ring_register_test: ref/test/ring_register_test.c $(LIB_OBJ) $(KSFT)/kselftest_harness.h
 	$(LINK_TEST)
+$(BUILD)/test/op_test: ref/test/op_test.c $(LIB_OBJ) $(KSFT)/kselftest_harness.h
+	$(LINK_TEST)
+$(BUILD)/asan/test/op_test: ref/test/op_test.c $(ASAN_LIB_OBJ) $(KSFT)/kselftest_harness.h
+	$(LINK_ASAN_TEST)
 $(BUILD)/test/expect_test: harness/test/expect_test.c $(LIB_OBJ) $(KSFT)/kselftest_harness.h
 	$(LINK_TEST)
 $(BUILD)/test/kmsg_test: harness/test/kmsg_test.c $(LIB_OBJ) $(KSFT)/kselftest_harness.h
@@ -114,6 +119,7 @@ $(BUILD)/test/abi_crosscheck: ref/test/abi_crosscheck.c ref/test/abi_values_ref.
 		ref/test/abi_values_ref.c ref/test/abi_values_sys.c
 
 ASAN_BINS := $(BUILD)/asan/test/ring_test $(BUILD)/asan/test/ring_register_test \
+	     $(BUILD)/asan/test/op_test \
 	     $(BUILD)/asan/test/expect_test $(BUILD)/asan/test/kmsg_test \
 	     $(AREAS:%=$(BUILD)/asan/cases/%)
 asan: $(ASAN_BINS)
@@ -128,7 +134,8 @@ run: all
 	$(PYTHON) reports/uringreport.py run $(OUT)/ktap.txt $(OUT) || rc=$$((rc ? rc : 2)); \
 	exit $$rc
 
-UNIT_TESTS := test/ring_test test/ring_register_test test/expect_test test/kmsg_test
+UNIT_TESTS := test/ring_test test/ring_register_test test/op_test test/expect_test \
+	      test/kmsg_test
 
 unit-tests: all asan
 	@echo "== ABI cross-check against <linux/io_uring.h>"

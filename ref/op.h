@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * ref/op.h - operation lifetime: who owns an operation's memory, and when.
+ *
+ * An io_uring request borrows memory from its submitter (a read buffer, an
+ * iovec, a sockaddr) until its final CQE. A library that lets the owner of an
+ * operation go away early (a dropped future in Rust, a cancelled coroutine)
+ * must keep that memory alive, untouched, until the kernel is done with it.
+ * This layer is the smallest correct version of what a10 does
+ * (../shared/seeds/001_*.txt):
+ *
+ *   NOT_STARTED --submit--> RUNNING --final CQE--> DONE --finish--> COMPLETE
+ *        |                     |                                    ^
+ *        +------drop-----------+--drop--> DROPPED --final CQE-------+
+ *        (released at once)     (async cancel sent;     (released here)
+ *                                memory kept, poisoned)
+ *
+ * user_data is the operation's address with a tag in its two low bits
+ * (a10's scheme): single-shot, multishot, or "internal" for the layer's own
+ * cancel requests, whose CQEs are consumed silently. A multishot operation
+ * is final at the first CQE without IORING_CQE_F_MORE; a zero-copy send at
+ * its IORING_CQE_F_NOTIF CQE. While the kernel owns an operation's memory it
+ * is ASan-poisoned, so any user-space access in between is reported.
+ *
+ * The layer talks to any ring through two callbacks, so the same code runs
+ * over ref and over the harness's backends (liburing included).
+ */
+#ifndef UC_REF_OP_H
+#define UC_REF_OP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "abi.h"
+
+enum ref_op_state {
+	REF_OP_NOT_STARTED,
+	REF_OP_RUNNING,		/* submitted; the kernel may use the memory */
+	REF_OP_DONE,		/* final CQE seen; the owner may read results */
+	REF_OP_DROPPED,		/* owner gone while running; waiting for the final CQE */
+	REF_OP_COMPLETE,	/* memory released; nothing more will happen */
+};
+
+enum ref_op_kind {
+	REF_OP_SINGLESHOT,	/* exactly one CQE */
+	REF_OP_MULTISHOT,	/* CQEs with F_MORE, then one without */
+	REF_OP_ZEROCOPY,	/* a result CQE with F_MORE, then a F_NOTIF CQE */
+};
+
+#define REF_OP_TAG_SINGLESHOT	0x1ULL
+#define REF_OP_TAG_MULTISHOT	0x2ULL
+#define REF_OP_TAG_INTERNAL	0x3ULL	/* the layer's own cancel requests */
+#define REF_OP_TAG_MASK		0x3ULL
+
+/* The ring, as the layer needs it: an SQE, and a way to submit. */
+struct ref_op_ring {
+	void *ctx;
+	struct io_uring_sqe *(*get_sqe)(void *ctx);	/* cleared, or NULL */
+	int (*submit)(void *ctx);			/* >= 0 or -errno */
+};
+
+struct ref_op;
+typedef void (*ref_op_release_fn)(struct ref_op *op);
+
+struct ref_op {
+	enum ref_op_state state;
+	enum ref_op_kind kind;
+	void *mem;			/* what the kernel may read or write */
+	size_t mem_len;
+	ref_op_release_fn release;	/* frees mem; called exactly once */
+	unsigned cqes;			/* CQEs seen for this operation */
+	int32_t res;			/* of the last CQE (the result CQE for ZC) */
+	uint32_t flags;
+	bool notif_pending;		/* ZC: result seen, notification not yet */
+} __attribute__((aligned(8)));
+
+void ref_op_init(struct ref_op *op, enum ref_op_kind kind, void *mem, size_t mem_len,
+		 ref_op_release_fn release);
+
+/* The user_data that names op in an SQE. */
+uint64_t ref_op_user_data(const struct ref_op *op);
+
+/* The operation a CQE belongs to, or NULL for the layer's internal CQEs. */
+struct ref_op *ref_op_from_user_data(uint64_t user_data);
+
+/* op was put in an SQE and submitted: the kernel owns its memory now. */
+void ref_op_started(struct ref_op *op);
+
+/*
+ * Feed one CQE to the layer. Returns the operation it finished (its final
+ * CQE), NULL otherwise (more to come, or an internal CQE). A dropped
+ * operation's memory is released here, at its final CQE, never earlier.
+ */
+struct ref_op *ref_op_cqe(uint64_t user_data, int32_t res, uint32_t flags);
+
+/*
+ * The owner goes away. NOT_STARTED or DONE: released now. RUNNING: an
+ * IORING_OP_ASYNC_CANCEL for it is submitted (internal user_data) and the
+ * memory stays alive, poisoned, until the final CQE. Returns 0 or -errno
+ * (from getting an SQE or submitting the cancel; the op is DROPPED anyway).
+ */
+int ref_op_drop(struct ref_op *op, const struct ref_op_ring *ring);
+
+/* The owner is done with a DONE operation: release its memory. */
+void ref_op_finish(struct ref_op *op);
+
+/* A ref_op_ring over a struct ref_ring (for ref's own users and tests). */
+struct ref_ring;
+struct ref_op_ring ref_op_ring_of(struct ref_ring *r);
+
+const char *ref_op_state_name(enum ref_op_state state);
+
+#endif /* UC_REF_OP_H */
