@@ -235,6 +235,34 @@ static void emit_ready(struct run_opts *o, struct run_plan *plan, int *next,
 	}
 }
 
+/*
+ * Runs per mode (both in the KTAP, as diagnostics, and on stderr): which
+ * modes really ran, and how much of the suite each one covered.
+ */
+static void print_mode_summary(struct run_opts *o, const struct run_plan *plan)
+{
+	const char *seen[RUN_MAX_LIST];
+	int nseen = 0, i, k;
+
+	for (i = 0; i < plan->ngroups; i++) {
+		for (k = 0; k < nseen && strcmp(seen[k], plan->groups[i].mode); k++)
+			;
+		if (k == nseen && nseen < RUN_MAX_LIST)
+			seen[nseen++] = plan->groups[i].mode;
+	}
+	for (k = 0; k < nseen; k++) {
+		struct run_counts c = { 0 };
+
+		for (i = 0; i < plan->ngroups; i++)
+			if (!strcmp(plan->groups[i].mode, seen[k]))
+				add_counts(&c, &plan->groups[i].counts);
+		fprintf(o->out, "# mode %s: pass:%d fail:%d skip:%d\n", seen[k], c.pass,
+			bad_runs(&c), c.skip + c.xfail);
+		fprintf(stderr, "uringcheck: mode %-14s %4d passed, %d failed, %d skipped\n",
+			seen[k], c.pass, bad_runs(&c), c.skip + c.xfail);
+	}
+}
+
 int run_plan_execute(struct run_opts *o, struct run_plan *plan)
 {
 	struct pollfd *pfd = calloc((size_t)plan->ngroups + 1, sizeof(*pfd));
@@ -318,6 +346,7 @@ int run_plan_execute(struct run_opts *o, struct run_plan *plan)
 		}
 	}
 	progress(o, plan, &total, true);
+	print_mode_summary(o, plan);
 	fprintf(o->out, "# duration_s: %.3f\n", run_now() - t0);
 	fprintf(o->out, "# Totals: pass:%d fail:%d xfail:%d xpass:0 skip:%d error:%d timeout:%d\n",
 		total.pass, total.fail, total.xfail, total.skip, total.error, total.timeout);
