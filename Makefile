@@ -38,7 +38,8 @@ RUNNER_SRC := harness/runner.c harness/run_plan.c harness/run_group.c harness/mo
 all: $(BUILD)/uringcheck $(AREAS:%=$(BUILD)/cases/%) $(BUILD)/test/ring_test \
      $(BUILD)/test/ring_register_test $(BUILD)/test/op_test $(BUILD)/test/expect_test \
      $(BUILD)/test/kmsg_test \
-     $(BUILD)/test/abi_crosscheck $(BUILD)/test/fixture_area
+     $(BUILD)/test/abi_crosscheck $(BUILD)/test/fixture_area \
+     $(BUILD)/plugins/liburing_plugin.so
 
 # --- dependencies: one stamp, so a parallel make asks once ---
 $(BUILD)/.deps: harness/deps.sh
@@ -105,6 +106,14 @@ $(BUILD)/asan/test/kmsg_test: harness/test/kmsg_test.c $(ASAN_LIB_OBJ) $(KSFT)/k
 $(BUILD)/asan/test/expect_test: harness/test/expect_test.c $(ASAN_LIB_OBJ) $(KSFT)/kselftest_harness.h
 	$(LINK_ASAN_TEST)
 
+# the liburing backend again, as a plugin, to prove the plugin path
+# (liburing.a is position-independent; its symbols stay inside the plugin)
+$(BUILD)/plugins/liburing_plugin.so: harness/backend_liburing.c harness/uringcheck_plugin.h \
+		| $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) -fPIC -shared -DUC_PLUGIN -o $@ $< \
+		-Wl,--exclude-libs,ALL $(LIBURING)
+
 # ABI cross-check: every name both ref/abi.h and <linux/io_uring.h> define
 $(BUILD)/gen/abi_names.h: ref/abi.h ref/test/abi_names.sh
 	@mkdir -p $(dir $@)
@@ -147,6 +156,8 @@ unit-tests: all asan
 	done
 	@echo "== runner tests"
 	@sh harness/test/runner_test.sh $(BUILD)
+	@echo "== the liburing backend as a plugin: same verdicts as built in"
+	@sh harness/test/plugin_test.sh $(BUILD)
 	@echo "== cases under ASan/UBSan (ref and liburing, every mode)"
 	@sh harness/test/asan_cases.sh $(BUILD) $(AREAS)
 	@echo "== report tool tests"

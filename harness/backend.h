@@ -16,67 +16,14 @@
 #ifndef UC_HARNESS_BACKEND_H
 #define UC_HARNESS_BACKEND_H
 
-#include <stdint.h>
+#include "uringcheck_plugin.h"
 
-struct io_uring_sqe;
-struct io_uring_cqe;
-struct io_uring_params;
-struct __kernel_timespec;
-
-#define UC_BACKEND_ABI_VERSION 1
-
-struct uc_be_ring;		/* backend-private ring state */
-
-/* The shared ring words, read for checks on wrap and overflow behaviour. */
-struct uc_ring_state {
-	int ring_fd;
-	uint32_t setup_flags;		/* what the ring was created with */
-	uint32_t features;		/* IORING_FEAT_* */
-	uint32_t sq_entries, cq_entries;
-	uint32_t sq_head, sq_tail;	/* kernel's SQ head, published SQ tail */
-	uint32_t cq_head, cq_tail;
-	uint32_t sq_flags;		/* IORING_SQ_* */
-	uint32_t sq_dropped;
-	uint32_t cq_overflow;
-};
-
-struct uc_backend {
-	uint32_t abi_version;		/* UC_BACKEND_ABI_VERSION */
-	const char *name;
-
-	/*
-	 * Create a ring with io_uring_setup(entries, p); p is updated as the
-	 * kernel left it. Returns 0, or -errno from the kernel, or -EOPNOTSUPP
-	 * with *why set when the library cannot express the request.
-	 */
-	int (*open)(unsigned entries, struct io_uring_params *p,
-		    struct uc_be_ring **out, const char **why);
-	void (*close)(struct uc_be_ring *r);
-
-	/* A free SQE (not cleared), or NULL when the SQ is full. */
-	struct io_uring_sqe *(*get_sqe)(struct uc_be_ring *r);
-	/*
-	 * Submit everything prepared and wait for wait_nr CQEs. Returns the
-	 * number of SQEs submitted or -errno.
-	 */
-	int (*submit)(struct uc_be_ring *r, unsigned wait_nr);
-	/* SQPOLL: wait until the SQ thread frees an SQ slot. */
-	int (*sq_wait)(struct uc_be_ring *r);
-	/* Oldest CQE, waiting up to ts (NULL: forever); -ETIME on timeout. */
-	int (*wait_cqe)(struct uc_be_ring *r, struct io_uring_cqe **cqe,
-			const struct __kernel_timespec *ts);
-	/* Oldest CQE without waiting, or -EAGAIN. */
-	int (*peek_cqe)(struct uc_be_ring *r, struct io_uring_cqe **cqe);
-	void (*cq_advance)(struct uc_be_ring *r, unsigned n);
-	/* Flush deferred task work and the overflow backlog, no waiting. */
-	int (*get_events)(struct uc_be_ring *r);
-	/* io_uring_register(2) on this ring, through the library's own calls
-	 * where it has one (so its bookkeeping stays right). */
-	int (*register_op)(struct uc_be_ring *r, unsigned opcode, void *arg, unsigned nr);
-	void (*state)(struct uc_be_ring *r, struct uc_ring_state *out);
-};
-
+/*
+ * A built-in backend by name, or a plugin by path (a name with a '/'),
+ * loaded with dlopen. NULL on failure, with the reason in uc_backend_error().
+ */
 const struct uc_backend *uc_backend_find(const char *name);
+const char *uc_backend_error(void);
 /* Comma-separated names of the built-in backends, for messages. */
 const char *uc_backend_names(void);
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <liburing.h>
 
-#include "backend.h"
+#include "uringcheck_plugin.h"
 
 struct uc_be_ring {
 	struct io_uring ring;
@@ -145,6 +145,13 @@ static void lu_state(struct uc_be_ring *r, struct uc_ring_state *s)
 	s->cq_overflow = IO_URING_READ_ONCE(*ring->cq.koverflow);
 }
 
+/*
+ * Built in, the table is a global the harness lists; built as a plugin
+ * (UC_PLUGIN), it is private and reached only through uringcheck_backend_v1().
+ */
+#ifdef UC_PLUGIN
+static
+#endif
 const struct uc_backend uc_backend_liburing = {
 	.abi_version = UC_BACKEND_ABI_VERSION,
 	.name = "liburing",
@@ -160,3 +167,10 @@ const struct uc_backend uc_backend_liburing = {
 	.register_op = lu_register,
 	.state = lu_state,
 };
+
+#ifdef UC_PLUGIN
+const struct uc_backend *uringcheck_backend_v1(void)
+{
+	return &uc_backend_liburing;
+}
+#endif

@@ -64,7 +64,7 @@ void group_begin(struct run_group *g)
 	g->done = calloc((size_t)g->area->ncases + 1, sizeof(bool));
 	group_append(g, INDENT "KTAP version 1\n");
 	group_append(g, INDENT "# group: area=%s backend=%s mode=%s\n", g->area->name,
-		     g->backend, g->mode);
+		     g->backend_label, g->mode);
 	group_append(g, INDENT "1..%d\n", g->area->ncases);
 }
 

@@ -63,6 +63,24 @@ static int list_area(const struct run_opts *o, run_case_filter keep, struct run_
 	return 0;
 }
 
+/* "liburing", or "libmine_plugin" for path/to/libmine_plugin.so */
+static const char *backend_label(const char *backend)
+{
+	const char *base = strrchr(backend, '/');
+	char *label;
+	size_t n;
+
+	if (!base)
+		return backend;
+	label = strdup(base + 1);
+	if (!label)
+		return backend;
+	n = strlen(label);
+	if (n > 3 && !strcmp(label + n - 3, ".so"))
+		label[n - 3] = '\0';
+	return label;
+}
+
 int run_plan_build(struct run_opts *o, run_case_filter keep, struct run_plan *plan)
 {
 	static char *all_backends[] = { "ref", "liburing" };
@@ -106,6 +124,7 @@ int run_plan_build(struct run_opts *o, run_case_filter keep, struct run_plan *pl
 					continue;
 				g->area = a;
 				g->backend = backends[b];
+				g->backend_label = backend_label(backends[b]);
 				g->mode = a->modes[m];
 				g->fd = -1;
 				plan->ngroups++;
@@ -224,7 +243,7 @@ static void emit_ready(struct run_opts *o, struct run_plan *plan, int *next,
 			fprintf(stderr, "\r\033[K");
 		fwrite(g->block, 1, g->block_len, o->out);
 		fprintf(o->out, "%s %d %s.%s.%s%s\n", bad_runs(c) ? "not ok" : "ok", *next + 1,
-			g->area->name, g->backend, g->mode,
+			g->area->name, g->backend_label, g->mode,
 			all_skipped ? " # SKIP every case skipped" : "");
 		fflush(o->out);
 		add_counts(total, c);

@@ -41,7 +41,8 @@ static void usage(FILE *out)
 		"usage: uringcheck [-j N] [-b BACKEND] [-m MODE] [-a AREA] [-t CASE] [-l]\n"
 		"                  [--slow] [--timeout S] [--seed N] [-o FILE] [--cases-dir DIR]\n"
 		"  -j N          groups run in parallel (default: online CPUs)\n"
-		"  -b BACKEND    ref, liburing (repeat or comma-separate; default: all)\n"
+		"  -b BACKEND    ref, liburing, or a plugin path/to/lib.so (repeat or\n"
+		"                comma-separate; default: ref,liburing)\n"
 		"  -m MODE       %s (default: all)\n"
 		"  -a AREA       an area, i.e. a file in cases/ (default: all)\n"
 		"  -t CASE       a case name or glob, or AREA.CASE (default: all)\n"
@@ -249,9 +250,18 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		return bad_usage("unexpected argument '%s'", argv[optind], NULL);
-	for (i = 0; i < o.nbackends; i++)
+	for (i = 0; i < o.nbackends; i++) {
+		if (strchr(o.backends[i], '/')) {
+			/* a plugin: the case binaries load it; here, only that it exists */
+			if (access(o.backends[i], R_OK))
+				return bad_usage("cannot read plugin '%s'", o.backends[i],
+						 "a path to a plugin .so");
+			continue;
+		}
 		if (strcmp(o.backends[i], "ref") && strcmp(o.backends[i], "liburing"))
-			return bad_usage("unknown backend '%s'", o.backends[i], "ref,liburing");
+			return bad_usage("unknown backend '%s'", o.backends[i],
+					 "ref,liburing, or a path to a plugin .so");
+	}
 	for (i = 0; i < o.nmodes; i++)
 		if (uc_mode_find(o.modes[i]) < 0)
 			return bad_usage("unknown mode '%s'", o.modes[i], uc_mode_names());

@@ -54,7 +54,8 @@ struct run_counts {
 /* One (area, backend, mode): one run of the area binary. */
 struct run_group {
 	const struct run_area *area;
-	const char *backend;
+	const char *backend;		/* a built-in name, or a plugin's path */
+	const char *backend_label;	/* what KTAP calls it: the name, or the plugin's file name */
 	const char *mode;
 
 	pid_t pid;

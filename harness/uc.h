@@ -156,7 +156,7 @@ FIXTURE_SETUP(ring)
 		SKIP(return, "slow tier: run with uringcheck --slow (UC_SLOW=1)");
 	uc_res_begin(&self->res);
 	self->be = uc_backend_from_env();
-	ASSERT_NE(NULL, self->be) TH_LOG("unknown UC_BACKEND; built in: %s", uc_backend_names());
+	ASSERT_NE(NULL, self->be) TH_LOG("UC_BACKEND: %s", uc_backend_error());
 	uc_kmsg_begin(&self->kmsg);
 	if (uc_open_in_mode(_metadata, variant, self->be, &self->ring, UC_DEFAULT_ENTRIES, NULL))
 		return;
