@@ -32,7 +32,7 @@ LIB_SRC  := ref/ring.c ref/op.c harness/backend.c harness/backend_ref.c \
 	    $(wildcard inject/*.c)
 RUNNER_SRC := harness/runner.c harness/run_plan.c harness/run_group.c harness/modes.c harness/probe.c harness/names.c ref/ring.c
 
-.PHONY: all deps run check asan unit-tests clean
+.PHONY: all deps run check asan unit-tests bench clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/uringcheck $(AREAS:%=$(BUILD)/cases/%) $(BUILD)/test/ring_test \
@@ -106,6 +106,11 @@ $(BUILD)/asan/test/kmsg_test: harness/test/kmsg_test.c $(ASAN_LIB_OBJ) $(KSFT)/k
 $(BUILD)/asan/test/expect_test: harness/test/expect_test.c $(ASAN_LIB_OBJ) $(KSFT)/kselftest_harness.h
 	$(LINK_ASAN_TEST)
 
+# the ref-vs-liburing benchmark (bench.c and bench_ref.c cannot share a TU)
+$(BUILD)/ucbench: $(BUILD)/obj/harness/bench.o $(BUILD)/obj/harness/bench_ref.o \
+		$(BUILD)/obj/ref/ring.o
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBURING)
+
 # the liburing backend again, as a plugin, to prove the plugin path
 # (liburing.a is position-independent; its symbols stay inside the plugin)
 $(BUILD)/plugins/liburing_plugin.so: harness/backend_liburing.c harness/uringcheck_plugin.h \
@@ -166,6 +171,10 @@ unit-tests: all asan
 check: unit-tests
 	@echo "== the suite on $(shell uname -r)"
 	@$(MAKE) --no-print-directory run
+
+bench: all $(BUILD)/ucbench
+	@mkdir -p reports/out
+	@$(BUILD)/ucbench reports/out/bench.json
 
 clean:
 	rm -rf $(BUILD)
