@@ -29,17 +29,17 @@ LIB_SRC  := ref/ring.c ref/op.c harness/backend.c harness/backend_ref.c \
 	    harness/backend_liburing.c harness/case_ring.c harness/expect.c \
 	    harness/names.c harness/probe.c harness/kmsg.c harness/modes.c \
 	    harness/chain_model.c harness/resources.c \
-	    $(wildcard inject/*.c)
-RUNNER_SRC := harness/runner.c harness/run_plan.c harness/run_group.c harness/modes.c harness/probe.c harness/names.c ref/ring.c
+	    inject/nop_inject.c
+RUNNER_SRC := harness/runner.c harness/run_plan.c harness/run_group.c inject/fault_plan.c harness/modes.c harness/probe.c harness/names.c ref/ring.c
 
 .PHONY: all deps run check asan unit-tests bench clean
 .DELETE_ON_ERROR:
 
-all: $(BUILD)/uringcheck $(AREAS:%=$(BUILD)/cases/%) $(BUILD)/test/ring_test \
+all: $(BUILD)/uringcheck $(BUILD)/urinject $(AREAS:%=$(BUILD)/cases/%) $(BUILD)/test/ring_test \
      $(BUILD)/test/ring_register_test $(BUILD)/test/op_test $(BUILD)/test/expect_test \
      $(BUILD)/test/kmsg_test \
      $(BUILD)/test/abi_crosscheck $(BUILD)/test/fixture_area \
-     $(BUILD)/plugins/liburing_plugin.so
+     $(BUILD)/plugins/liburing_plugin.so $(BUILD)/test/lu_nops
 
 # --- dependencies: one stamp, so a parallel make asks once ---
 $(BUILD)/.deps: harness/deps.sh
@@ -106,6 +106,15 @@ $(BUILD)/asan/test/kmsg_test: harness/test/kmsg_test.c $(ASAN_LIB_OBJ) $(KSFT)/k
 $(BUILD)/asan/test/expect_test: harness/test/expect_test.c $(ASAN_LIB_OBJ) $(KSFT)/kselftest_harness.h
 	$(LINK_ASAN_TEST)
 
+# syscall fault injection for any program (seccomp user notification)
+$(BUILD)/urinject: $(BUILD)/obj/inject/urinject.o $(BUILD)/obj/inject/fault_plan.o
+	$(CC) $(CFLAGS) -o $@ $^
+
+# a plain liburing program for urinject's tests
+$(BUILD)/test/lu_nops: inject/test/lu_nops.c | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) -o $@ $< $(LIBURING)
+
 # the ref-vs-liburing benchmark (bench.c and bench_ref.c cannot share a TU)
 $(BUILD)/ucbench: $(BUILD)/obj/harness/bench.o $(BUILD)/obj/harness/bench_ref.o \
 		$(BUILD)/obj/ref/ring.o
@@ -163,6 +172,8 @@ unit-tests: all asan
 	@sh harness/test/runner_test.sh $(BUILD)
 	@echo "== the liburing backend as a plugin: same verdicts as built in"
 	@sh harness/test/plugin_test.sh $(BUILD)
+	@echo "== urinject: syscall fault injection"
+	@sh harness/test/inject_test.sh $(BUILD)
 	@echo "== cases under ASan/UBSan (ref and liburing, every mode)"
 	@sh harness/test/asan_cases.sh $(BUILD) $(AREAS)
 	@echo "== report tool tests"

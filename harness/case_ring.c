@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /* harness/case_ring.c - rings, SQEs and CQE capture for cases. */
 #include "case_ring.h"
+#include "probe.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -8,14 +9,38 @@
 #include <sched.h>
 #include <time.h>
 
+/*
+ * Errors an application retries: an interrupted or momentarily refused
+ * system call (and what urinject injects to check that a library survives
+ * them). Each call is retried a bounded number of times, so a kernel that
+ * keeps failing still fails the case.
+ */
+#define TRANSIENT_TRIES 1000
+
+static bool transient_enter(int ret)
+{
+	return uc_transient(ret);
+}
+
+/* setup and register: EBUSY and ETIME are real answers of some register ops */
+static bool transient_other(int ret)
+{
+	return ret == -EINTR || ret == -EAGAIN || ret == -ENOMEM;
+}
+
 int uc_ring_open(struct uc_ring *ring, const struct uc_backend *be, unsigned entries,
 		 struct io_uring_params *p, const char **why)
 {
+	struct io_uring_params asked = *p;
 	struct uc_be_ring *r = NULL;
+	unsigned tries = 0;
 	int ret;
 
-	*why = NULL;
-	ret = be->open(entries, p, &r, why);
+	do {
+		*p = asked;
+		*why = NULL;
+		ret = be->open(entries, p, &r, why);
+	} while (transient_other(ret) && ++tries < TRANSIENT_TRIES);
 	if (ret < 0)
 		return ret;
 	ring->be = be;
@@ -63,8 +88,12 @@ struct io_uring_sqe *uc_get_sqe_wait(struct uc_ring *ring)
 	 */
 	while (!sqe && (ring->p.flags & IORING_SETUP_SQPOLL) && now_ns() < deadline) {
 		/* the head may move between the failed get and this check */
-		if (uc_sq_unconsumed(ring) && ring->be->sq_wait(ring->r) < 0)
-			break;
+		if (uc_sq_unconsumed(ring)) {
+			int ret = ring->be->sq_wait(ring->r);
+
+			if (ret < 0 && !transient_enter(ret))
+				break;
+		}
 		sqe = uc_get_sqe(ring);
 		if (!sqe)
 			sched_yield();
@@ -82,17 +111,44 @@ unsigned uc_sq_unconsumed(struct uc_ring *ring)
 
 int uc_submit(struct uc_ring *ring)
 {
-	return ring->be->submit(ring->r, 0);
+	return uc_submit_and_wait(ring, 0);
 }
 
+/*
+ * A failed enter consumed no SQE: they stay published, and the retry
+ * submits them (the library must not lose or repeat them). With SQPOLL the
+ * count is what reached the SQ ring in this call, however many enters it
+ * took; a library may count more (liburing counts everything unconsumed).
+ */
 int uc_submit_and_wait(struct uc_ring *ring, unsigned wait_nr)
 {
-	return ring->be->submit(ring->r, wait_nr);
+	bool sqpoll = ring->p.flags & IORING_SETUP_SQPOLL;
+	struct uc_ring_state before, after;
+	unsigned tries = 0;
+	int ret;
+
+	if (sqpoll)
+		uc_ring_state(ring, &before);
+	do
+		ret = ring->be->submit(ring->r, wait_nr);
+	while (transient_enter(ret) && ++tries < TRANSIENT_TRIES);
+	if (sqpoll && ret >= 0) {
+		uc_ring_state(ring, &after);
+		if ((int)(after.sq_tail - before.sq_tail) > ret)
+			ret = (int)(after.sq_tail - before.sq_tail);
+	}
+	return ret;
 }
 
 int uc_register(struct uc_ring *ring, unsigned opcode, void *arg, unsigned nr)
 {
-	return ring->be->register_op(ring->r, opcode, arg, nr);
+	unsigned tries = 0;
+	int ret;
+
+	do
+		ret = ring->be->register_op(ring->r, opcode, arg, nr);
+	while (transient_other(ret) && ++tries < TRANSIENT_TRIES);
+	return ret;
 }
 
 void uc_ring_state(struct uc_ring *ring, struct uc_ring_state *out)
@@ -156,12 +212,23 @@ static int take_visible(struct uc_ring *ring, struct uc_stream *s)
 	return take_up_to(ring, s, UINT32_MAX);
 }
 
+int uc_get_events(struct uc_ring *ring)
+{
+	unsigned tries = 0;
+	int ret;
+
+	do
+		ret = ring->be->get_events(ring->r);
+	while (transient_enter(ret) && ++tries < TRANSIENT_TRIES);
+	return ret;
+}
+
 int uc_drain(struct uc_ring *ring, struct uc_stream *s)
 {
-	int ret = ring->be->get_events(ring->r);
+	int ret = uc_get_events(ring);
 
 	/* EBUSY/EAGAIN: backlog could not be flushed yet; what is there counts */
-	if (ret < 0 && ret != -EBUSY && ret != -EAGAIN && ret != -EINTR)
+	if (ret < 0 && !transient_enter(ret))
 		return ret;
 	return take_visible(ring, s);
 }
@@ -190,8 +257,7 @@ static int collect_until(struct uc_ring *ring, unsigned goal, unsigned limit,
 		};
 
 		ret = ring->be->wait_cqe(ring->r, &cqe, &ts);
-		if (ret < 0 && ret != -ETIME && ret != -EINTR && ret != -EAGAIN &&
-		    ret != -EBUSY)
+		if (ret < 0 && !transient_enter(ret))
 			return ret;
 	}
 	return 0;

@@ -59,6 +59,9 @@ int uc_collect(struct uc_ring *ring, unsigned want, unsigned timeout_ms,
  * others in the ring: for reaping in chunks. Returns how many were taken.
  */
 int uc_reap(struct uc_ring *ring, unsigned n, unsigned timeout_ms, struct uc_stream *s);
+/* Flush task work and the overflow backlog (GETEVENTS, no wait), retrying
+ * interrupted calls; >= 0 or -errno. */
+int uc_get_events(struct uc_ring *ring);
 /* Take every CQE already in the ring (after a flush), without waiting. */
 int uc_drain(struct uc_ring *ring, struct uc_stream *s);
 

@@ -14,6 +14,7 @@
 static struct uc_probe probed;
 static bool probe_done;
 
+
 static int trial_setup(uint32_t flags, uint32_t cq_entries, int wq_fd)
 {
 	struct io_uring_params p;
@@ -24,7 +25,7 @@ static int trial_setup(uint32_t flags, uint32_t cq_entries, int wq_fd)
 	p.cq_entries = cq_entries;
 	p.wq_fd = (uint32_t)wq_fd;
 	p.sq_thread_idle = 1;
-	fd = ref_sys_setup(2, &p);
+	fd = UC_RETRY(ref_sys_setup(2, &p));
 	if (fd < 0)
 		return fd;
 	close(fd);
@@ -47,7 +48,7 @@ const struct uc_probe *uc_probe(void)
 		return &probed;
 	probe_done = true;
 	memset(&p, 0, sizeof(p));
-	fd = ref_sys_setup(2, &p);
+	fd = UC_RETRY(ref_sys_setup(2, &p));
 	if (fd < 0) {
 		probed.setup_err = fd;
 		return &probed;
@@ -55,7 +56,7 @@ const struct uc_probe *uc_probe(void)
 	probed.features = p.features;
 	pr = calloc(1, sizeof(*pr) + n * sizeof(pr->ops[0]));
 	if (pr) {
-		ret = ref_sys_register(fd, IORING_REGISTER_PROBE, pr, n);
+		ret = UC_RETRY(ref_sys_register(fd, IORING_REGISTER_PROBE, pr, n));
 		if (ret >= 0) {
 			probed.have_op_probe = true;
 			probed.last_op = pr->last_op;
@@ -69,7 +70,7 @@ const struct uc_probe *uc_probe(void)
 	return &probed;
 }
 
-int uc_probe_nop_res(uint32_t setup_flags, uint32_t nop_flags, uint32_t len)
+int uc_probe_sqe_res(uint32_t setup_flags, const struct io_uring_sqe *tmpl)
 {
 	struct io_uring_params p;
 	struct io_uring_sqe *sqe;
@@ -79,17 +80,15 @@ int uc_probe_nop_res(uint32_t setup_flags, uint32_t nop_flags, uint32_t len)
 
 	memset(&p, 0, sizeof(p));
 	p.flags = setup_flags;
-	ret = ref_setup(2, &p, &r);
+	ret = UC_RETRY(ref_setup(2, &p, &r));
 	if (ret < 0)
 		return -ENOTSUP;	/* cannot even make the ring: "not available" */
 	sqe = ref_get_sqe(&r);
 	memset(sqe, 0, sizeof(*sqe) << r.sqe_shift);
-	sqe->opcode = IORING_OP_NOP;
-	sqe->nop_flags = nop_flags;
-	sqe->len = len;
-	ret = ref_submit_and_wait(&r, 1);
-	if (ret == 1)
-		ret = ref_wait_cqe(&r, &cqe, NULL);
+	*sqe = *tmpl;
+	ret = UC_RETRY(ref_submit_and_wait(&r, 1));
+	if (ret == 1 || ret == 0)
+		ret = UC_RETRY(ref_wait_cqe(&r, &cqe, NULL));
 	if (ret == 0) {
 		ret = cqe->res;
 		ref_cq_advance(&r, 1);
@@ -98,6 +97,17 @@ int uc_probe_nop_res(uint32_t setup_flags, uint32_t nop_flags, uint32_t len)
 	}
 	ref_teardown(&r);
 	return ret;
+}
+
+int uc_probe_nop_res(uint32_t setup_flags, uint32_t nop_flags, uint32_t len)
+{
+	struct io_uring_sqe sqe;
+
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opcode = IORING_OP_NOP;
+	sqe.nop_flags = nop_flags;
+	sqe.len = len;
+	return uc_probe_sqe_res(setup_flags, &sqe);
 }
 
 int uc_probe_nop_flags(void)

@@ -9,6 +9,7 @@
 #ifndef UC_HARNESS_PROBE_H
 #define UC_HARNESS_PROBE_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +21,23 @@ struct uc_probe {
 	unsigned last_op;
 	bool op[256];
 };
+
+/*
+ * Probes retry what an application retries (and what urinject injects):
+ * a probe must not turn an interrupted call into "the kernel lacks it".
+ */
+static inline bool uc_transient(int ret)
+{
+	return ret == -EINTR || ret == -EAGAIN || ret == -EBUSY || ret == -ENOMEM ||
+	       ret == -ETIME;
+}
+
+#define UC_RETRY(expr) ({ \
+	int __ret, __tries = 0; \
+	do \
+		__ret = (expr); \
+	while (uc_transient(__ret) && ++__tries < 1000); \
+	__ret; })
 
 /* Probed once per process, on first use. */
 const struct uc_probe *uc_probe(void);
@@ -42,6 +60,13 @@ int uc_probe_nop_flags(void);
  * made with setup_flags, or -ENOTSUP if the trial could not run.
  */
 int uc_probe_nop_res(uint32_t setup_flags, uint32_t nop_flags, uint32_t len);
+/*
+ * The res of one SQE (a copy of tmpl) on a fresh ref ring made with
+ * setup_flags, or -ENOTSUP if the trial could not run: for "does the kernel
+ * know this flag" probes (an unknown flag is -EINVAL at prep).
+ */
+struct io_uring_sqe;
+int uc_probe_sqe_res(uint32_t setup_flags, const struct io_uring_sqe *tmpl);
 
 /* Why io_uring is unusable here ("io_uring_setup: EPERM ..."), or NULL. */
 const char *uc_unavailable_reason(int setup_err, char *buf, size_t len);

@@ -146,16 +146,43 @@ void run_plan_list(const struct run_plan *plan, FILE *out)
 		plan->ncases, plan->nruns, plan->ngroups);
 }
 
-static int start_group(struct run_group *g)
+/*
+ * With --faults the area binary runs under urinject (next to the runner),
+ * which fails the scheduled io_uring calls; the same seed as the run's, so
+ * a probabilistic schedule replays.
+ */
+static int fault_prefix(const struct run_opts *o, char **argv)
 {
-	int pipefd[2], i, argc = 0;
+	static char seed[32];
+	int argc = 0, i;
+
+	if (!o->nfaults)
+		return 0;
+	snprintf(seed, sizeof(seed), "%llu", o->seed);
+	argv[argc++] = (char *)o->urinject;
+	argv[argc++] = "-q";
+	argv[argc++] = "--seed";
+	argv[argc++] = seed;
+	for (i = 0; i < o->nfaults; i++) {
+		argv[argc++] = "--fail";
+		argv[argc++] = o->faults[i];
+	}
+	argv[argc++] = "--";
+	return argc;
+}
+
+static int start_group(const struct run_opts *o, struct run_group *g)
+{
+	int pipefd[2], i, argc, first_case;
 	char **argv;
 	pid_t pid;
 
-	argv = calloc((size_t)g->area->ncases * 2 + 2, sizeof(char *));
+	argv = calloc((size_t)g->area->ncases * 2 + 2 * RUN_MAX_LIST + 8, sizeof(char *));
 	if (!argv || pipe(pipefd))
 		return -errno;
+	argc = fault_prefix(o, argv);
 	argv[argc++] = (char *)g->area->path;
+	first_case = argc;
 	for (i = 0; i < g->area->ncases; i++) {
 		char *full;
 
@@ -176,14 +203,14 @@ static int start_group(struct run_group *g)
 		close(pipefd[0]);
 		close(pipefd[1]);
 		setenv("UC_BACKEND", g->backend, 1);
-		execv(g->area->path, argv);
+		execv(argv[0], argv);
 		_exit(127);
 	}
 	close(pipefd[1]);
 	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
 	g->pid = pid;
 	g->fd = pipefd[0];
-	for (i = 1; i < argc; i += 2)
+	for (i = first_case; i < argc; i += 2)
 		free(argv[i + 1]);
 	free(argv);
 	return 0;
@@ -297,6 +324,14 @@ int run_plan_execute(struct run_opts *o, struct run_plan *plan)
 	setenv("UC_TIMEOUT", tmo, 1);
 	if (o->slow)
 		setenv("UC_SLOW", "1", 1);
+	if (o->nfaults) {
+		char spec[1024] = "";
+
+		for (i = 0; i < o->nfaults; i++)
+			snprintf(spec + strlen(spec), sizeof(spec) - strlen(spec), "%s%s",
+				 i ? "," : "", o->faults[i]);
+		setenv("UC_FAULTS", spec, 1);
+	}
 	snprintf(tmo, sizeof(tmo), "%llu", o->seed);
 	setenv("UC_SEED", tmo, 1);
 	fprintf(o->out, "1..%d\n", plan->ngroups);
@@ -318,7 +353,7 @@ int run_plan_execute(struct run_opts *o, struct run_plan *plan)
 				group_skip_all(g, why);
 				continue;
 			}
-			if (start_group(g)) {
+			if (start_group(o, g)) {
 				group_begin(g);
 				g->wstatus = 127 << 8;
 				group_finish(g, run_now(), o->timeout_s);

@@ -31,6 +31,7 @@
 
 #include "modes.h"
 #include "probe.h"
+#include "../inject/fault_plan.h"
 #include "runner.h"
 
 #define UC_VERSION "0.1"
@@ -39,7 +40,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: uringcheck [-j N] [-b BACKEND] [-m MODE] [-a AREA] [-t CASE] [-l]\n"
-		"                  [--slow] [--timeout S] [--seed N] [-o FILE] [--cases-dir DIR]\n"
+		"                  [--slow] [--timeout S] [--seed N] [--faults F] [-o FILE]\n"
+		"                  [--cases-dir DIR]\n"
 		"  -j N          groups run in parallel (default: online CPUs)\n"
 		"  -b BACKEND    ref, liburing, or a plugin path/to/lib.so (repeat or\n"
 		"                comma-separate; default: ref,liburing)\n"
@@ -50,6 +52,8 @@ static void usage(FILE *out)
 		"  --slow        include slow-tier cases (names starting slow_)\n"
 		"  --timeout S   per-case timeout in seconds (default 10)\n"
 		"  --seed N      seed of the random cases (default: from the clock, printed)\n"
+		"  --faults F    run the cases under urinject: F is SYSCALL:ERRNO:SCHEDULE,\n"
+		"                e.g. enter:EINTR:every=3 (repeat or comma-separate)\n"
 		"  -o FILE       write KTAP to FILE instead of stdout\n"
 		"  --cases-dir D where the area binaries are (default: <runner dir>/cases)\n"
 		"exit: 0 no failure, 1 failures, 2 bad usage, 4 io_uring unavailable\n",
@@ -121,7 +125,8 @@ static int find_areas(const char *dir, char **areas, int max)
 	return n;
 }
 
-static void default_cases_dir(const char *argv0, char *out, size_t len)
+/* dir of the runner + "/" + name: where make puts cases/ and urinject */
+static void sibling_path(const char *argv0, const char *name, char *out, size_t len)
 {
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -137,7 +142,7 @@ static void default_cases_dir(const char *argv0, char *out, size_t len)
 		*slash = '\0';
 	else
 		snprintf(self, sizeof(self), ".");
-	snprintf(out, len, "%s/cases", self);
+	snprintf(out, len, "%s/%s", self, name);
 }
 
 /* A seed for a run that was not given one; printed, so it can be given back. */
@@ -165,6 +170,7 @@ int main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "cases-dir", required_argument, NULL, 'C' },
 		{ "seed", required_argument, NULL, 'R' },
+		{ "faults", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -220,6 +226,9 @@ int main(int argc, char **argv)
 		case 'C':
 			snprintf(o.cases_dir, sizeof(o.cases_dir), "%s", optarg);
 			break;
+		case 'F':
+			o.nfaults = add_list(o.faults, o.nfaults, RUN_MAX_LIST, optarg);
+			break;
 		case 'R': {
 			char *end;
 
@@ -266,7 +275,19 @@ int main(int argc, char **argv)
 		if (uc_mode_find(o.modes[i]) < 0)
 			return bad_usage("unknown mode '%s'", o.modes[i], uc_mode_names());
 	if (!o.cases_dir[0])
-		default_cases_dir(argv[0], o.cases_dir, sizeof(o.cases_dir));
+		sibling_path(argv[0], "cases", o.cases_dir, sizeof(o.cases_dir));
+	if (o.nfaults) {
+		struct fault_plan check;
+		char why[200];
+
+		fault_plan_init(&check);
+		for (i = 0; i < o.nfaults; i++)
+			if (fault_plan_add(&check, o.faults[i], why, sizeof(why)))
+				return bad_usage("%s", why, NULL);
+		sibling_path(argv[0], "urinject", o.urinject, sizeof(o.urinject));
+		if (access(o.urinject, X_OK))
+			return bad_usage("--faults needs %s (make builds it)", o.urinject, NULL);
+	}
 
 	ret = find_areas(o.cases_dir, o.areas, RUN_MAX_AREAS);
 	if (ret < 0) {
@@ -328,6 +349,8 @@ int main(int argc, char **argv)
 		(unsigned long long)o.seed);
 	o.unavailable = uc_unavailable_reason(uc_probe()->setup_err, unavailable,
 					      sizeof(unavailable));
+	for (i = 0; i < o.nfaults; i++)
+		fprintf(o.out, "# faults: %s (urinject)\n", o.faults[i]);
 	if (o.unavailable)
 		fprintf(o.out, "# io_uring unavailable: %s\n", o.unavailable);
 	else

@@ -35,6 +35,9 @@ struct run_opts {
 	const char *unavailable;	/* why io_uring cannot be used, or NULL */
 	unsigned long long seed;	/* for the random cases: UC_SEED */
 	bool seed_set;
+	char *faults[RUN_MAX_LIST];	/* urinject rules, SYSCALL:ERRNO:SCHEDULE */
+	int nfaults;
+	char urinject[PATH_MAX];	/* next to the runner */
 };
 
 struct run_area {
