@@ -43,82 +43,56 @@ static void *map_region(int fd, size_t len, uint64_t off)
 #define RING_PTR(base, off) ((uint32_t *)((char *)(base) + (off)))
 
 /*
- * Map the rings of an io_uring fd described by p. The SQ and CQ indices live
- * in one kernel allocation (struct io_rings): CQEs follow the CQ header and
- * the SQ index array (if any) follows the CQEs, so with FEAT_SINGLE_MMAP one
- * mapping of the larger size covers both.
+ * The bytes of the three parts of a ring, from the offsets io_uring_setup()
+ * reported. The SQ and CQ indices live in one kernel allocation (struct
+ * io_rings): CQEs follow the CQ header and the SQ index array (if any)
+ * follows the CQEs, so the larger of the two sizes covers both.
  */
-int ref_map(int fd, const struct io_uring_params *p, unsigned ref_flags,
-	    struct ref_ring *out)
+static void ring_part_sizes(const struct io_uring_params *p, size_t *sq_ring,
+			    size_t *cq_ring, size_t *sqes)
 {
-	struct ref_ring r;
 	size_t cqe_size = sizeof(struct io_uring_cqe), sqe_size = sizeof(struct io_uring_sqe);
-	int ret;
 
-	memset(&r, 0, sizeof(r));
-	r.ring_fd = r.enter_fd = fd;
-	r.flags = p->flags;
-	r.features = p->features;
-	if (p->flags & IORING_SETUP_SQE128) {
-		r.sqe_shift = 1;
+	if (p->flags & IORING_SETUP_SQE128)
 		sqe_size *= 2;
-	}
-	if (p->flags & IORING_SETUP_CQE32) {
-		r.cqe_shift = 1;
+	if (p->flags & IORING_SETUP_CQE32)
 		cqe_size *= 2;
-	}
-
-	r.cq.ring_sz = p->cq_off.cqes + p->cq_entries * cqe_size;
+	*cq_ring = p->cq_off.cqes + p->cq_entries * cqe_size;
 	if (p->flags & IORING_SETUP_NO_SQARRAY)
-		r.sq.ring_sz = r.cq.ring_sz;	/* same header, no array after it */
+		*sq_ring = *cq_ring;	/* same header, no array after it */
 	else
-		r.sq.ring_sz = p->sq_off.array + p->sq_entries * sizeof(uint32_t);
+		*sq_ring = p->sq_off.array + p->sq_entries * sizeof(uint32_t);
+	*sqes = p->sq_entries * sqe_size;
+}
 
-	if ((p->features & IORING_FEAT_SINGLE_MMAP) && !(ref_flags & REF_SPLIT_MMAP)) {
-		if (r.cq.ring_sz > r.sq.ring_sz)
-			r.sq.ring_sz = r.cq.ring_sz;
-		r.cq.ring_sz = r.sq.ring_sz;
-	}
+/* Point r into ring memory already mapped or pinned for the kernel's use. */
+static void ring_init(struct ref_ring *r, const struct io_uring_params *p, void *sq_ring,
+		      void *cq_ring, void *sqes)
+{
+	r->flags = p->flags;
+	r->features = p->features;
+	r->sqe_shift = p->flags & IORING_SETUP_SQE128 ? 1 : 0;
+	r->cqe_shift = p->flags & IORING_SETUP_CQE32 ? 1 : 0;
 
-	ret = -ENOMEM;
-	r.sq.ring_ptr = map_region(fd, r.sq.ring_sz, IORING_OFF_SQ_RING);
-	if (!r.sq.ring_ptr) {
-		ret = -errno;
-		goto fail;
-	}
-	if ((p->features & IORING_FEAT_SINGLE_MMAP) && !(ref_flags & REF_SPLIT_MMAP)) {
-		r.cq.ring_ptr = r.sq.ring_ptr;
-	} else {
-		r.cq.ring_ptr = map_region(fd, r.cq.ring_sz, IORING_OFF_CQ_RING);
-		if (!r.cq.ring_ptr) {
-			ret = -errno;
-			goto fail_sq_ring;
-		}
-	}
-
-	r.sq.sqes_sz = p->sq_entries * sqe_size;
-	r.sq.sqes = map_region(fd, r.sq.sqes_sz, IORING_OFF_SQES);
-	if (!r.sq.sqes) {
-		ret = -errno;
-		goto fail_cq_ring;
-	}
-
-	r.sq.khead = RING_PTR(r.sq.ring_ptr, p->sq_off.head);
-	r.sq.ktail = RING_PTR(r.sq.ring_ptr, p->sq_off.tail);
-	r.sq.kflags = RING_PTR(r.sq.ring_ptr, p->sq_off.flags);
-	r.sq.kdropped = RING_PTR(r.sq.ring_ptr, p->sq_off.dropped);
-	r.sq.mask = *RING_PTR(r.sq.ring_ptr, p->sq_off.ring_mask);
-	r.sq.entries = *RING_PTR(r.sq.ring_ptr, p->sq_off.ring_entries);
+	r->sq.ring_ptr = sq_ring;
+	r->sq.sqes = sqes;
+	r->sq.khead = RING_PTR(sq_ring, p->sq_off.head);
+	r->sq.ktail = RING_PTR(sq_ring, p->sq_off.tail);
+	r->sq.kflags = RING_PTR(sq_ring, p->sq_off.flags);
+	r->sq.kdropped = RING_PTR(sq_ring, p->sq_off.dropped);
+	r->sq.mask = *RING_PTR(sq_ring, p->sq_off.ring_mask);
+	r->sq.entries = *RING_PTR(sq_ring, p->sq_off.ring_entries);
 	/* the kernel starts both counters at 0; a mapped fd may be in use */
-	r.sq.sqe_head = r.sq.sqe_tail = *r.sq.ktail;
+	r->sq.sqe_head = r->sq.sqe_tail = *r->sq.ktail;
 
-	r.cq.khead = RING_PTR(r.cq.ring_ptr, p->cq_off.head);
-	r.cq.ktail = RING_PTR(r.cq.ring_ptr, p->cq_off.tail);
-	r.cq.koverflow = RING_PTR(r.cq.ring_ptr, p->cq_off.overflow);
-	r.cq.kflags = p->cq_off.flags ? RING_PTR(r.cq.ring_ptr, p->cq_off.flags) : NULL;
-	r.cq.mask = *RING_PTR(r.cq.ring_ptr, p->cq_off.ring_mask);
-	r.cq.entries = *RING_PTR(r.cq.ring_ptr, p->cq_off.ring_entries);
-	r.cq.cqes = (struct io_uring_cqe *)((char *)r.cq.ring_ptr + p->cq_off.cqes);
+	r->cq.ring_ptr = cq_ring;
+	r->cq.khead = RING_PTR(cq_ring, p->cq_off.head);
+	r->cq.ktail = RING_PTR(cq_ring, p->cq_off.tail);
+	r->cq.koverflow = RING_PTR(cq_ring, p->cq_off.overflow);
+	r->cq.kflags = p->cq_off.flags ? RING_PTR(cq_ring, p->cq_off.flags) : NULL;
+	r->cq.mask = *RING_PTR(cq_ring, p->cq_off.ring_mask);
+	r->cq.entries = *RING_PTR(cq_ring, p->cq_off.ring_entries);
+	r->cq.cqes = (struct io_uring_cqe *)((char *)cq_ring + p->cq_off.cqes);
 
 	if (!(p->flags & IORING_SETUP_NO_SQARRAY)) {
 		uint32_t i;
@@ -129,20 +103,170 @@ int ref_map(int fd, const struct io_uring_params *p, unsigned ref_flags,
 		 * array after the tail's load-acquire, and our first tail
 		 * store-release comes after these writes.
 		 */
-		r.sq.array = RING_PTR(r.sq.ring_ptr, p->sq_off.array);
-		for (i = 0; i < r.sq.entries; i++)
-			r.sq.array[i] = i;
+		r->sq.array = RING_PTR(sq_ring, p->sq_off.array);
+		for (i = 0; i < r->sq.entries; i++)
+			r->sq.array[i] = i;
+	}
+}
+
+/*
+ * Map the rings of an io_uring fd described by p: with FEAT_SINGLE_MMAP one
+ * mapping of the larger size covers SQ and CQ indices, else two mappings.
+ */
+int ref_map(int fd, const struct io_uring_params *p, unsigned ref_flags,
+	    struct ref_ring *out)
+{
+	bool single = (p->features & IORING_FEAT_SINGLE_MMAP) && !(ref_flags & REF_SPLIT_MMAP);
+	void *sq_ring, *cq_ring, *sqes;
+	size_t sq_sz, cq_sz, sqes_sz;
+	struct ref_ring r;
+	int ret;
+
+	ring_part_sizes(p, &sq_sz, &cq_sz, &sqes_sz);
+	if (single) {
+		if (cq_sz > sq_sz)
+			sq_sz = cq_sz;
+		cq_sz = sq_sz;
 	}
 
+	sq_ring = map_region(fd, sq_sz, IORING_OFF_SQ_RING);
+	if (!sq_ring)
+		return -errno;
+	if (single) {
+		cq_ring = sq_ring;
+	} else {
+		cq_ring = map_region(fd, cq_sz, IORING_OFF_CQ_RING);
+		if (!cq_ring) {
+			ret = -errno;
+			goto fail_sq_ring;
+		}
+	}
+	sqes = map_region(fd, sqes_sz, IORING_OFF_SQES);
+	if (!sqes) {
+		ret = -errno;
+		goto fail_cq_ring;
+	}
+
+	memset(&r, 0, sizeof(r));
+	ring_init(&r, p, sq_ring, cq_ring, sqes);
+	r.sq.ring_sz = sq_sz;
+	r.cq.ring_sz = cq_sz;
+	r.sq.sqes_sz = sqes_sz;
+	r.ring_fd = r.enter_fd = fd;
 	*out = r;
 	return 0;
 
 fail_cq_ring:
-	if (r.cq.ring_ptr != r.sq.ring_ptr)
-		munmap(r.cq.ring_ptr, r.cq.ring_sz);
+	if (cq_ring != sq_ring)
+		munmap(cq_ring, cq_sz);
 fail_sq_ring:
-	munmap(r.sq.ring_ptr, r.sq.ring_sz);
-fail:
+	munmap(sq_ring, sq_sz);
+	return ret;
+}
+
+static size_t page_round(size_t n)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	return (n + page - 1) & ~(page - 1);
+}
+
+/* flags that change the size of a ring's parts */
+#define LAYOUT_FLAGS (IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP | IORING_SETUP_SQE128 | \
+		      IORING_SETUP_CQE32 | IORING_SETUP_NO_SQARRAY)
+
+int ref_mem_sizes(unsigned entries, const struct io_uring_params *p, size_t *rings_sz,
+		  size_t *sqes_sz)
+{
+	struct io_uring_params trial;
+	size_t sq_ring, cq_ring, sqes;
+	int fd;
+
+	memset(&trial, 0, sizeof(trial));
+	trial.flags = p->flags & LAYOUT_FLAGS;
+	trial.cq_entries = p->cq_entries;
+	fd = ref_sys_setup(entries, &trial);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	ring_part_sizes(&trial, &sq_ring, &cq_ring, &sqes);
+	*rings_sz = page_round(sq_ring > cq_ring ? sq_ring : cq_ring);
+	*sqes_sz = page_round(sqes);
+	return 0;
+}
+
+/* Private anonymous pages, faulted in now, page-aligned as NO_MMAP needs. */
+static void *alloc_region(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/*
+ * IORING_SETUP_NO_MMAP: the rings live in memory we hand the kernel (see
+ * ring.h). p is written only on success, with what the kernel returned.
+ */
+static int setup_user_mem(unsigned entries, struct io_uring_params *p, struct ref_ring *out)
+{
+	struct io_uring_params kp = *p;
+	bool ours = !kp.sq_off.user_addr && !kp.cq_off.user_addr;
+	size_t rings_sz = 0, sqes_sz = 0;
+	void *rings = NULL, *sqes = NULL;
+	struct ref_ring r;
+	int fd, ret;
+
+	if (ours) {
+		ret = ref_mem_sizes(entries, p, &rings_sz, &sqes_sz);
+		if (ret < 0)
+			return ret;
+		rings = alloc_region(rings_sz);
+		if (!rings)
+			return -errno;
+		sqes = alloc_region(sqes_sz);
+		if (!sqes) {
+			ret = -errno;
+			goto fail_rings;
+		}
+		kp.cq_off.user_addr = (uintptr_t)rings;
+		kp.sq_off.user_addr = (uintptr_t)sqes;
+	} else {
+		rings = (void *)(uintptr_t)kp.cq_off.user_addr;
+		sqes = (void *)(uintptr_t)kp.sq_off.user_addr;
+	}
+
+	fd = ref_sys_setup(entries, &kp);
+	if (fd < 0) {
+		ret = fd;
+		goto fail_sqes;
+	}
+
+	memset(&r, 0, sizeof(r));
+	/* one region holds both sets of indices, as with a single mmap */
+	ring_init(&r, &kp, rings, rings, sqes);
+	r.callers_mem = !ours;
+	if (ours) {
+		r.sq.ring_sz = r.cq.ring_sz = rings_sz;
+		r.sq.sqes_sz = sqes_sz;
+	}
+	if (kp.flags & IORING_SETUP_REGISTERED_FD_ONLY) {
+		r.ring_fd = -1;
+		r.enter_fd = fd;	/* an index, not an fd */
+		r.enter_flags = IORING_ENTER_REGISTERED_RING;
+	} else {
+		r.ring_fd = r.enter_fd = fd;
+	}
+	*p = kp;
+	*out = r;
+	return 0;
+
+fail_sqes:
+	if (ours)
+		munmap(sqes, sqes_sz);
+fail_rings:
+	if (ours)
+		munmap(rings, rings_sz);
 	return ret;
 }
 
@@ -151,8 +275,9 @@ int ref_setup_ex(unsigned entries, struct io_uring_params *p, unsigned ref_flags
 {
 	int fd, ret;
 
-	if (p->flags & (IORING_SETUP_NO_MMAP | IORING_SETUP_REGISTERED_FD_ONLY))
-		return -EOPNOTSUPP;	/* user-provided ring memory: not in ref yet */
+	if (p->flags & IORING_SETUP_NO_MMAP)
+		return setup_user_mem(entries, p, r);
+	/* REGISTERED_FD_ONLY without NO_MMAP: the kernel's -EINVAL decides */
 	fd = ref_sys_setup(entries, p);
 	if (fd < 0)
 		return fd;
@@ -167,16 +292,37 @@ int ref_setup(unsigned entries, struct io_uring_params *p, struct ref_ring *r)
 	return ref_setup_ex(entries, p, 0, r);
 }
 
+/* Drop the registered index; without an fd this releases the ring itself. */
+static int unregister_index(struct ref_ring *r)
+{
+	struct io_uring_rsrc_update up = { .offset = (uint32_t)r->enter_fd };
+	int ret = ref_register(r, IORING_UNREGISTER_RING_FDS, &up, 1);
+
+	if (ret != 1)
+		return ret < 0 ? ret : -EIO;
+	r->enter_fd = r->ring_fd;
+	r->enter_flags &= ~IORING_ENTER_REGISTERED_RING;
+	return 0;
+}
+
 void ref_teardown(struct ref_ring *r)
 {
-	/* a registered ring index holds its own file reference: drop it first */
+	/*
+	 * A registered index holds its own file reference: drop it, and close
+	 * the fd if there is one. The kernel frees the ring asynchronously and
+	 * keeps NO_MMAP pages pinned until then, so dropping our view of them
+	 * right away cannot pull memory from under it.
+	 */
 	if (r->enter_flags & IORING_ENTER_REGISTERED_RING)
-		ref_unregister_ring_fd(r);
-	munmap(r->sq.sqes, r->sq.sqes_sz);
-	if (r->cq.ring_ptr != r->sq.ring_ptr)
-		munmap(r->cq.ring_ptr, r->cq.ring_sz);
-	munmap(r->sq.ring_ptr, r->sq.ring_sz);
-	close(r->ring_fd);
+		unregister_index(r);
+	if (r->ring_fd >= 0)
+		close(r->ring_fd);
+	if (!r->callers_mem) {
+		munmap(r->sq.sqes, r->sq.sqes_sz);
+		if (r->cq.ring_ptr != r->sq.ring_ptr)
+			munmap(r->cq.ring_ptr, r->cq.ring_sz);
+		munmap(r->sq.ring_ptr, r->sq.ring_sz);
+	}
 	memset(r, 0, sizeof(*r));
 	r->ring_fd = r->enter_fd = -1;
 }
@@ -302,6 +448,10 @@ int ref_wait_cqe(struct ref_ring *r, struct io_uring_cqe **cqe,
 
 int ref_register(struct ref_ring *r, unsigned opcode, const void *arg, unsigned nr)
 {
+	/* REGISTERED_FD_ONLY: the index is all there is (FEAT_REG_REG_RING, 6.3) */
+	if (r->ring_fd < 0)
+		return ref_sys_register(r->enter_fd,
+					opcode | IORING_REGISTER_USE_REGISTERED_RING, arg, nr);
 	return ref_sys_register(r->ring_fd, opcode, arg, nr);
 }
 
@@ -372,17 +522,11 @@ int ref_register_ring_fd(struct ref_ring *r)
 
 int ref_unregister_ring_fd(struct ref_ring *r)
 {
-	struct io_uring_rsrc_update up = { .offset = (uint32_t)r->enter_fd };
-	int ret;
-
 	if (!(r->enter_flags & IORING_ENTER_REGISTERED_RING))
 		return -EINVAL;
-	ret = ref_register(r, IORING_UNREGISTER_RING_FDS, &up, 1);
-	if (ret != 1)
-		return ret < 0 ? ret : -EIO;
-	r->enter_fd = r->ring_fd;
-	r->enter_flags &= ~IORING_ENTER_REGISTERED_RING;
-	return 0;
+	if (r->ring_fd < 0)
+		return -EBUSY;	/* would free the ring under us: ref_teardown() */
+	return unregister_index(r);
 }
 
 /*

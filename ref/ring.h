@@ -61,15 +61,63 @@ struct ref_ring {
 	struct ref_cq cq;
 	uint32_t flags;			/* IORING_SETUP_* the ring was made with */
 	uint32_t features;		/* IORING_FEAT_* the kernel reported */
-	int ring_fd;			/* the real fd, always valid until teardown */
+	int ring_fd;			/* the real fd until teardown; -1 with
+					 * REGISTERED_FD_ONLY, which installs none */
 	int enter_fd;			/* ring_fd, or the registered-ring index */
 	uint32_t enter_flags;		/* IORING_ENTER_REGISTERED_RING when registered */
 	uint8_t sqe_shift;		/* 1 with SQE128: slots are 2 x 64 bytes */
 	uint8_t cqe_shift;		/* 1 with CQE32: slots are 2 x 16 bytes */
+	bool callers_mem;		/* NO_MMAP in the caller's memory: not ours
+					 * to free at teardown */
 };
 
 /* ref_setup_ex() options that are about user space only */
 #define REF_SPLIT_MMAP	(1U << 0)	/* map SQ and CQ rings separately */
+
+/*
+ * User-provided ring memory (IORING_SETUP_NO_MMAP, 6.5).
+ *
+ * Instead of mmap()ing memory the kernel allocated, the application hands
+ * io_uring_setup() two regions of its own: the rings (the SQ/CQ header, the
+ * CQEs and the SQ index array) in p->cq_off.user_addr, the SQE array in
+ * p->sq_off.user_addr. Each must start on a page boundary (else -EINVAL) and
+ * cover the page-rounded size the kernel will use (else -EFAULT, or, if the
+ * pages past the end happen to be mapped, the kernel silently uses them).
+ * The kernel pins the pages at setup and reaches them through its own
+ * mapping, so the barrier pairings in this header apply unchanged; an mmap()
+ * of such a ring fd fails.
+ *
+ * What the memory must be made of depends on the kernel: 6.5 wanted a
+ * region larger than one page to be one folio (a huge page) and failed
+ * anything else with -EFAULT; since "io_uring: use vmap() for ring mapping"
+ * (about 6.10) and the region API (6.13) any pinnable page-aligned memory
+ * works, which ref/test/ring_test.c checks on the running kernel. liburing's
+ * io_uring_queue_init_mem(3) takes one buffer from the caller, who is told to
+ * use a huge page; ref uses ordinary anonymous pages, which is enough on
+ * current kernels and, for rings of up to a page per region (an 8-entry ring
+ * even with SQE128/CQE32), on every kernel with NO_MMAP.
+ *
+ * ref_setup_ex() with NO_MMAP and both user_addr fields 0 sizes the regions
+ * with ref_mem_sizes(), allocates them and frees them at teardown. With both
+ * set it uses the caller's memory as it is and never frees it; the caller
+ * keeps it alive until after ref_teardown().
+ *
+ * IORING_SETUP_REGISTERED_FD_ONLY (6.5, needs NO_MMAP, else -EINVAL) installs
+ * no fd at all: io_uring_setup() returns an index into the calling thread's
+ * registered-ring table. ring_fd is then -1, every enter passes
+ * IORING_ENTER_REGISTERED_RING and every register call
+ * IORING_REGISTER_USE_REGISTERED_RING (6.3). The index belongs to the thread
+ * that set the ring up: only that thread can enter, register or tear down.
+ */
+
+/*
+ * The page-rounded bytes a NO_MMAP ring of these entries and p->flags needs
+ * for its rings and for its SQEs. Asks the kernel, the one authority on the
+ * layout (the header size is not ABI), with a throwaway ring of the same
+ * geometry flags; returns 0 or that setup's -errno.
+ */
+int ref_mem_sizes(unsigned entries, const struct io_uring_params *p, size_t *rings_sz,
+		  size_t *sqes_sz);
 
 /* --- system calls (return -errno, never set errno for the caller) --- */
 int ref_sys_setup(unsigned entries, struct io_uring_params *p);
@@ -224,6 +272,7 @@ int ref_wait_cqes(struct ref_ring *r, struct io_uring_cqe **cqe, unsigned wait_n
 int ref_get_events(struct ref_ring *r);
 
 /* --- registration --- */
+/* Through the fd, or through the registered index when there is no fd. */
 int ref_register(struct ref_ring *r, unsigned opcode, const void *arg, unsigned nr);
 int ref_register_probe(struct ref_ring *r, struct io_uring_probe *probe, unsigned nr_ops);
 int ref_register_files(struct ref_ring *r, const int *fds, unsigned nr);
@@ -235,6 +284,7 @@ int ref_register_restrictions(struct ref_ring *r, const struct io_uring_restrict
 			      unsigned nr);
 int ref_enable_rings(struct ref_ring *r);
 int ref_register_ring_fd(struct ref_ring *r);
+/* -EBUSY with REGISTERED_FD_ONLY: the index is the ring's only handle. */
 int ref_unregister_ring_fd(struct ref_ring *r);
 
 /* --- provided buffer rings --- */

@@ -4,7 +4,8 @@
  * (ref/ring.[ch]): its io_uring_register(2) helpers.
  *
  * Probe, fixed files and buffers, the registered ring fd (and that teardown
- * still frees a ring whose fd is registered), disabled rings with
+ * still frees a ring whose fd is registered), rings with no fd at all
+ * (IORING_SETUP_REGISTERED_FD_ONLY, 6.5), disabled rings with
  * restrictions, and provided buffer rings in user and kernel memory
  * (io_uring_register(2), io_uring_register_buf_ring(3)). ref/ is the only
  * io_uring code used here.
@@ -12,6 +13,7 @@
 #define TH_LOG_STREAM stdout	/* diagnostics in order with the KTAP lines */
 #include "kselftest_harness.h"
 
+#include <dirent.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,6 +192,97 @@ TEST_F(ring, buf_ring_setup_rejects_non_power_of_two_entries)
 	memcpy(&b, &pattern, sizeof(b));
 	EXPECT_EQ(-EINVAL, ref_buf_ring_setup(&self->r, 6, BGID, 0, &b));
 	EXPECT_EQ(0, memcmp(&pattern, &b, sizeof(b)));
+}
+
+/* --- a ring with no fd at all (REGISTERED_FD_ONLY, with NO_MMAP) --- */
+
+#define FD_ONLY_FLAGS	(IORING_SETUP_NO_MMAP | IORING_SETUP_REGISTERED_FD_ONLY)
+
+/* Open fds of this process, not counting the one that lists them. */
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n - 1;
+}
+
+/* Skip on a kernel before 6.5, which rejects these setup flags with -EINVAL. */
+#define REQUIRE_SETUP_FLAGS(flags) do { \
+	struct ref_ring __r; \
+	int __ret = make_ring(&__r, RING_ENTRIES, (flags), 0, 0); \
+	if (__ret == -EINVAL) \
+		SKIP(return, "kernel rejects setup flags %#x", (unsigned)(flags)); \
+	ASSERT_EQ(0, __ret); \
+	ref_teardown(&__r); \
+} while (0)
+
+/*
+ * Asserts that REGISTERED_FD_ONLY installs no fd: ring_fd is -1, enters and
+ * register calls go through the index (a NOP and a probe work), the index
+ * cannot be unregistered from under the ring (-EBUSY) or registered again.
+ */
+TEST(registered_fd_only_installs_no_fd_and_works_through_the_index)
+{
+	const unsigned nr = 64;
+	struct io_uring_probe *probe;
+	struct io_uring_cqe cqe;
+	struct ref_ring r;
+	int fds;
+
+	REQUIRE_SETUP_FLAGS(FD_ONLY_FLAGS);
+	fds = count_fds();
+	ASSERT_LT(0, fds);
+	ASSERT_EQ(0, make_ring(&r, RING_ENTRIES, FD_ONLY_FLAGS, 0, 0));
+	EXPECT_EQ(fds, count_fds()) TH_LOG("an fd was installed");
+	EXPECT_EQ(-1, r.ring_fd);
+	EXPECT_EQ(IORING_ENTER_REGISTERED_RING, r.enter_flags);
+	EXPECT_LE(0, r.enter_fd);
+	EXPECT_GT(MAX_RING_FDS, r.enter_fd);
+	ASSERT_EQ(0, nop_round_trip(&r, UD_FIRST, &cqe));
+	EXPECT_EQ(UD_FIRST, cqe.user_data);
+	probe = calloc(1, sizeof(*probe) + nr * sizeof(probe->ops[0]));
+	ASSERT_NE(NULL, probe);
+	EXPECT_EQ(0, ref_register_probe(&r, probe, nr));
+	EXPECT_EQ(IO_URING_OP_SUPPORTED, probe->ops[IORING_OP_NOP].flags & IO_URING_OP_SUPPORTED);
+	free(probe);
+	EXPECT_EQ(-EBUSY, ref_unregister_ring_fd(&r));
+	EXPECT_EQ(-EEXIST, ref_register_ring_fd(&r));
+	ref_teardown(&r);
+}
+
+/*
+ * Asserts that teardown of a REGISTERED_FD_ONLY ring releases its index: an
+ * enter through it afterwards is -EBADF (an empty registered-ring slot).
+ */
+TEST(registered_fd_only_teardown_releases_the_index)
+{
+	struct ref_ring r;
+	int index;
+
+	REQUIRE_SETUP_FLAGS(FD_ONLY_FLAGS);
+	ASSERT_EQ(0, make_ring(&r, RING_ENTRIES, FD_ONLY_FLAGS, 0, 0));
+	index = r.enter_fd;
+	ref_teardown(&r);
+	EXPECT_EQ(-EBADF, ref_sys_enter(index, 0, 0, IORING_ENTER_REGISTERED_RING, NULL, 0));
+}
+
+/* Asserts that REGISTERED_FD_ONLY without NO_MMAP is the kernel's -EINVAL, ring untouched. */
+TEST(registered_fd_only_without_no_mmap_is_einval)
+{
+	struct ref_ring r, pattern;
+
+	REQUIRE_SETUP_FLAGS(FD_ONLY_FLAGS);
+	memset(&pattern, 0xa5, sizeof(pattern));
+	memcpy(&r, &pattern, sizeof(r));
+	EXPECT_EQ(-EINVAL, make_ring(&r, RING_ENTRIES, IORING_SETUP_REGISTERED_FD_ONLY, 0, 0));
+	EXPECT_EQ(0, memcmp(&pattern, &r, sizeof(r))) TH_LOG("ring written on failure");
 }
 
 /* --- disabled rings and restrictions --- */

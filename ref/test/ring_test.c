@@ -5,7 +5,8 @@
  *
  * Each test pins one behaviour of ref/ against the running kernel: the ring
  * geometry io_uring_setup(2) reports and ref_map() derives from it, the mmap
- * variants (split rings, SQE128, CQE32, NO_SQARRAY), the free-running SQ/CQ
+ * variants (split rings, SQE128, CQE32, NO_SQARRAY), rings in user memory
+ * (NO_MMAP; REGISTERED_FD_ONLY is in ring_register_test.c), the free-running SQ/CQ
  * indices, bounded waits and SQPOLL wakeups (io_uring_enter(2)). The
  * io_uring_register(2) helpers are in ring_register_test.c. ref/ is the only
  * io_uring code used here.
@@ -14,7 +15,10 @@
 #include "kselftest_harness.h"
 
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -166,6 +170,18 @@ FIXTURE_VARIANT_ADD(shaped, cqe32) {
 };
 FIXTURE_VARIANT_ADD(shaped, no_sqarray) {
 	.setup_flags = IORING_SETUP_NO_SQARRAY, .sqe_size = 64, .cqe_size = 16,
+};
+/* NO_MMAP: one region of ref's own pages holds both sets of indices */
+FIXTURE_VARIANT_ADD(shaped, no_mmap) {
+	.setup_flags = IORING_SETUP_NO_MMAP, .sqe_size = 64, .cqe_size = 16,
+};
+FIXTURE_VARIANT_ADD(shaped, no_mmap_sqe128_cqe32) {
+	.setup_flags = IORING_SETUP_NO_MMAP | IORING_SETUP_SQE128 | IORING_SETUP_CQE32,
+	.sqe_size = 128, .cqe_size = 32,
+};
+FIXTURE_VARIANT_ADD(shaped, registered_fd_only) {
+	.setup_flags = IORING_SETUP_NO_MMAP | IORING_SETUP_REGISTERED_FD_ONLY,
+	.sqe_size = 64, .cqe_size = 16,
 };
 
 FIXTURE_SETUP(shaped)
@@ -399,6 +415,242 @@ TEST_F(ring, counters_run_free_past_ring_size)
 	EXPECT_EQ(total, ref_load_acquire(r->sq.ktail));
 	EXPECT_EQ(total, ref_load_acquire(r->cq.khead));
 	EXPECT_EQ(total, ref_load_acquire(r->cq.ktail));
+}
+
+/* --- user-provided ring memory (NO_MMAP) --- */
+
+#define NO_MMAP_FLAGS	IORING_SETUP_NO_MMAP
+
+static size_t page_size(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/* Is [addr, addr + one page) mapped in this process? (mincore: ENOMEM if not) */
+static bool page_mapped(const void *addr)
+{
+	unsigned char vec;
+
+	return mincore((void *)addr, page_size(), &vec) == 0;
+}
+
+/* Mappings of this process (lines of /proc/self/maps). */
+static int count_mappings(void)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	int n = 0, c;
+
+	if (!f)
+		return -errno;
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+/* Skip when the kernel predates NO_MMAP (or REGISTERED_FD_ONLY): -EINVAL on a plain try. */
+#define REQUIRE_SETUP_FLAGS(flags) do { \
+	struct ref_ring __r; \
+	int __ret = make_ring(&__r, RING_ENTRIES, (flags), 0, 0); \
+	if (__ret == -EINVAL) \
+		SKIP(return, "kernel rejects setup flags %#x", (unsigned)(flags)); \
+	ASSERT_EQ(0, __ret); \
+	ref_teardown(&__r); \
+} while (0)
+
+/*
+ * Asserts that ref_mem_sizes() asks for whole pages that cover exactly what a
+ * mapped ring of the same shape occupies (rings, then SQEs), per shape.
+ */
+TEST(mem_sizes_are_page_rounded_mapped_sizes)
+{
+	static const unsigned shapes[] = {
+		0, IORING_SETUP_SQE128 | IORING_SETUP_CQE32, IORING_SETUP_NO_SQARRAY,
+	};
+	size_t rings_sz, sqes_sz, pg = page_size();
+	struct ref_ring r;
+	unsigned i;
+
+	for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		struct io_uring_params p = { .flags = shapes[i] };
+		int ret = make_ring(&r, 64, shapes[i], 0, 0);
+
+		if (ret == -EINVAL)
+			continue;	/* shape unknown to this kernel */
+		ASSERT_EQ(0, ret);
+		ASSERT_EQ(0, ref_mem_sizes(64, &p, &rings_sz, &sqes_sz));
+		EXPECT_EQ(0U, rings_sz % pg) TH_LOG("shape %#x", shapes[i]);
+		EXPECT_EQ(0U, sqes_sz % pg) TH_LOG("shape %#x", shapes[i]);
+		EXPECT_LE(r.sq.ring_sz, rings_sz) TH_LOG("shape %#x", shapes[i]);
+		EXPECT_GT(r.sq.ring_sz + pg, rings_sz) TH_LOG("shape %#x", shapes[i]);
+		EXPECT_LE(r.sq.sqes_sz, sqes_sz) TH_LOG("shape %#x", shapes[i]);
+		EXPECT_GT(r.sq.sqes_sz + pg, sqes_sz) TH_LOG("shape %#x", shapes[i]);
+		ref_teardown(&r);
+	}
+}
+
+/*
+ * Asserts that a NO_MMAP ring ref allocates lives in page-aligned memory of
+ * ref_mem_sizes() bytes that p->cq_off/sq_off.user_addr name, and works.
+ */
+TEST(no_mmap_ring_lives_in_memory_ref_allocated)
+{
+	struct io_uring_params p = { .flags = NO_MMAP_FLAGS }, sizing = p;
+	size_t rings_sz, sqes_sz;
+	struct io_uring_cqe cqe;
+	struct ref_ring r;
+	int ret;
+
+	ret = ref_setup(RING_ENTRIES, &p, &r);
+	if (ret == -EINVAL)
+		SKIP(return, "kernel rejects IORING_SETUP_NO_MMAP");
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, ref_mem_sizes(RING_ENTRIES, &sizing, &rings_sz, &sqes_sz));
+	EXPECT_FALSE(r.callers_mem);
+	EXPECT_EQ(r.sq.ring_ptr, r.cq.ring_ptr);
+	EXPECT_EQ((uintptr_t)r.sq.ring_ptr, p.cq_off.user_addr);
+	EXPECT_EQ((uintptr_t)r.sq.sqes, p.sq_off.user_addr);
+	EXPECT_EQ(0U, (uintptr_t)r.sq.ring_ptr % page_size());
+	EXPECT_EQ(0U, (uintptr_t)r.sq.sqes % page_size());
+	EXPECT_EQ(rings_sz, r.sq.ring_sz);
+	EXPECT_EQ(sqes_sz, r.sq.sqes_sz);
+	EXPECT_LE(0, r.ring_fd);
+	ASSERT_EQ(0, nop_round_trip(&r, UD_FIRST, &cqe));
+	EXPECT_EQ(UD_FIRST, cqe.user_data);
+	EXPECT_EQ(0, cqe.res);
+	ref_teardown(&r);
+}
+
+/* Asserts that ref_teardown() unmaps the NO_MMAP memory ref allocated. */
+TEST(no_mmap_teardown_unmaps_memory_ref_allocated)
+{
+	struct ref_ring r;
+	void *rings, *sqes;
+
+	REQUIRE_SETUP_FLAGS(NO_MMAP_FLAGS);
+	ASSERT_EQ(0, make_ring(&r, RING_ENTRIES, NO_MMAP_FLAGS, 0, 0));
+	rings = r.sq.ring_ptr;
+	sqes = r.sq.sqes;
+	ASSERT_TRUE(page_mapped(rings));
+	ASSERT_TRUE(page_mapped(sqes));
+	ref_teardown(&r);
+	EXPECT_FALSE(page_mapped(rings));
+	EXPECT_FALSE(page_mapped(sqes));
+}
+
+/*
+ * Asserts that with both user_addr fields set ref uses the caller's memory
+ * as it is (the CQE lands there) and leaves it mapped after teardown.
+ */
+TEST(no_mmap_uses_callers_memory_and_leaves_it_mapped)
+{
+	struct io_uring_params p = { .flags = NO_MMAP_FLAGS };
+	size_t rings_sz, sqes_sz;
+	struct io_uring_cqe cqe;
+	void *rings, *sqes;
+	struct ref_ring r;
+
+	REQUIRE_SETUP_FLAGS(NO_MMAP_FLAGS);
+	ASSERT_EQ(0, ref_mem_sizes(RING_ENTRIES, &p, &rings_sz, &sqes_sz));
+	rings = mmap(NULL, rings_sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	sqes = mmap(NULL, sqes_sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, rings);
+	ASSERT_NE(MAP_FAILED, sqes);
+	p.cq_off.user_addr = (uintptr_t)rings;
+	p.sq_off.user_addr = (uintptr_t)sqes;
+	ASSERT_EQ(0, ref_setup(RING_ENTRIES, &p, &r));
+	EXPECT_TRUE(r.callers_mem);
+	EXPECT_EQ(rings, r.sq.ring_ptr);
+	EXPECT_EQ(sqes, (void *)r.sq.sqes);
+	ASSERT_EQ(0, nop_round_trip(&r, UD_SECOND, &cqe));
+	EXPECT_EQ(UD_SECOND, ((struct io_uring_cqe *)((char *)rings + p.cq_off.cqes))->user_data);
+	ref_teardown(&r);
+	EXPECT_TRUE(page_mapped(rings));
+	EXPECT_TRUE(page_mapped(sqes));
+	munmap(rings, rings_sz);
+	munmap(sqes, sqes_sz);
+}
+
+/*
+ * Asserts that a region must start on a page boundary: the caller's ring
+ * memory 64 bytes in is -EINVAL (io_create_region() checks user_addr against
+ * PAGE_MASK), and neither p nor the ring is written on failure.
+ */
+TEST(no_mmap_misaligned_memory_is_einval_and_writes_nothing)
+{
+	struct io_uring_params p = { .flags = NO_MMAP_FLAGS }, before;
+	size_t rings_sz, sqes_sz;
+	struct ref_ring r, pattern;
+	char *rings, *sqes;
+
+	REQUIRE_SETUP_FLAGS(NO_MMAP_FLAGS);
+	ASSERT_EQ(0, ref_mem_sizes(RING_ENTRIES, &p, &rings_sz, &sqes_sz));
+	rings = mmap(NULL, 2 * rings_sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		     -1, 0);
+	sqes = mmap(NULL, sqes_sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, rings);
+	ASSERT_NE(MAP_FAILED, sqes);
+	p.cq_off.user_addr = (uintptr_t)(rings + 64);
+	p.sq_off.user_addr = (uintptr_t)sqes;
+	before = p;
+	memset(&pattern, 0xa5, sizeof(pattern));
+	memcpy(&r, &pattern, sizeof(r));
+	EXPECT_EQ(-EINVAL, ref_setup(RING_ENTRIES, &p, &r));
+	EXPECT_EQ(0, memcmp(&before, &p, sizeof(p))) TH_LOG("params written on failure");
+	EXPECT_EQ(0, memcmp(&pattern, &r, sizeof(r))) TH_LOG("ring written on failure");
+	munmap(rings, 2 * rings_sz);
+	munmap(sqes, sqes_sz);
+}
+
+/*
+ * Asserts that a setup the kernel refuses after ref allocated the regions
+ * (SQ_AFF without SQPOLL: -EINVAL) leaves no mapping behind.
+ */
+TEST(no_mmap_failed_setup_unmaps_what_it_allocated)
+{
+	struct ref_ring r;
+	int before;
+
+	REQUIRE_SETUP_FLAGS(NO_MMAP_FLAGS);
+	before = count_mappings();
+	ASSERT_LT(0, before);
+	EXPECT_EQ(-EINVAL, make_ring(&r, RING_ENTRIES, NO_MMAP_FLAGS | IORING_SETUP_SQ_AFF, 0, 0));
+	EXPECT_EQ(before, count_mappings());
+}
+
+/*
+ * Asserts what 6.18 needs of NO_MMAP memory: regions of many pages in plain
+ * (not huge) pages work. 4096 entries make 33 ring pages and 64 SQE pages;
+ * two rounds of 4096 NOPs touch every SQE and CQE slot. A kernel that wants
+ * one folio per region (6.5 until the vmap conversion) refuses with -EFAULT.
+ */
+TEST(no_mmap_multi_page_regions_work_in_plain_pages)
+{
+	const unsigned entries = 4096;
+	struct io_uring_cqe *cqe;
+	unsigned round, i, bad = 0;
+	struct ref_ring r;
+	int ret;
+
+	ret = make_ring(&r, entries, NO_MMAP_FLAGS, 0, 0);
+	if (ret == -EINVAL)
+		SKIP(return, "kernel rejects IORING_SETUP_NO_MMAP");
+	if (ret == -EFAULT)
+		SKIP(return, "kernel wants each multi-page region in one huge page (6.5-era NO_MMAP)");
+	ASSERT_EQ(0, ret);
+	EXPECT_LT(page_size(), r.sq.ring_sz);
+	EXPECT_LT(page_size(), r.sq.sqes_sz);
+	for (round = 0; round < 2; round++) {
+		ASSERT_EQ(entries, queue_nops(&r, round * entries, entries));
+		ASSERT_EQ((int)entries, ref_submit_and_wait(&r, entries));
+		for (i = 0; i < entries; i++) {
+			ASSERT_EQ(0, ref_peek_cqe(&r, &cqe));
+			bad += cqe->user_data != round * entries + i || cqe->res != 0;
+			ref_cq_advance(&r, 1);
+		}
+	}
+	EXPECT_EQ(0U, bad);
+	ref_teardown(&r);
 }
 
 /* --- SQPOLL --- */
