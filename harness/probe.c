@@ -72,20 +72,28 @@ const struct uc_probe *uc_probe(void)
 
 int uc_probe_sqe_res(uint32_t setup_flags, const struct io_uring_sqe *tmpl)
 {
-	struct io_uring_params p;
+	struct io_uring_params p, p2;
 	struct io_uring_sqe *sqe;
 	struct io_uring_cqe *cqe;
-	struct ref_ring r;
+	struct ref_ring r, other;
+	bool with_other = tmpl->fd == UC_PROBE_OTHER_RING;
 	int ret;
 
 	memset(&p, 0, sizeof(p));
+	memset(&p2, 0, sizeof(p2));
 	p.flags = setup_flags;
 	ret = UC_RETRY(ref_setup(2, &p, &r));
 	if (ret < 0)
 		return -ENOTSUP;	/* cannot even make the ring: "not available" */
+	if (with_other && UC_RETRY(ref_setup(2, &p2, &other)) < 0) {
+		ref_teardown(&r);
+		return -ENOTSUP;
+	}
 	sqe = ref_get_sqe(&r);
 	memset(sqe, 0, sizeof(*sqe) << r.sqe_shift);
 	*sqe = *tmpl;
+	if (with_other)
+		sqe->fd = other.ring_fd;
 	ret = UC_RETRY(ref_submit_and_wait(&r, 1));
 	if (ret == 1 || ret == 0)
 		ret = UC_RETRY(ref_wait_cqe(&r, &cqe, NULL));
@@ -96,6 +104,8 @@ int uc_probe_sqe_res(uint32_t setup_flags, const struct io_uring_sqe *tmpl)
 		ret = -ENOTSUP;
 	}
 	ref_teardown(&r);
+	if (with_other)
+		ref_teardown(&other);
 	return ret;
 }
 

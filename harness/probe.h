@@ -63,8 +63,11 @@ int uc_probe_nop_res(uint32_t setup_flags, uint32_t nop_flags, uint32_t len);
 /*
  * The res of one SQE (a copy of tmpl) on a fresh ref ring made with
  * setup_flags, or -ENOTSUP if the trial could not run: for "does the kernel
- * know this flag" probes (an unknown flag is -EINVAL at prep).
+ * know this flag" probes (an unknown flag is -EINVAL at prep). An fd of
+ * UC_PROBE_OTHER_RING becomes a second fresh ring (a MSG_RING target, an
+ * always-writable fd to poll).
  */
+#define UC_PROBE_OTHER_RING (-1000)
 struct io_uring_sqe;
 int uc_probe_sqe_res(uint32_t setup_flags, const struct io_uring_sqe *tmpl);
 

@@ -301,6 +301,8 @@ static inline void uc_expect_one_of(struct __test_metadata *_metadata, const cha
 	uc_stream_reset(s);
 	ret = uc_collect(ring, n, uc_wait_ms(), s);
 	if (ret < 0) {
+		printf("# %s:%d: collecting CQEs failed: %s\n", file, line,
+		       uc_errno_name(-ret) ?: "?");
 		uc_fail(_metadata, "collecting CQEs failed: %s", uc_errno_name(-ret) ?: "?");
 		return;
 	}
@@ -318,9 +320,10 @@ static inline void uc_expect_one_of(struct __test_metadata *_metadata, const cha
 }
 
 /* n CQEs that must form exactly one of the streams in alts (a uc_outcome[]) */
-#define EXPECT_STREAM_ONE_OF(alts, n) \
-	uc_expect_one_of(_metadata, __FILE__, __LINE__, RING, &self->stream, (alts), \
+#define EXPECT_STREAM_ONE_OF_ON(r, alts, n) \
+	uc_expect_one_of(_metadata, __FILE__, __LINE__, (r), &self->stream, (alts), \
 			 ARRAY_LEN(alts), (n))
+#define EXPECT_STREAM_ONE_OF(alts, n) EXPECT_STREAM_ONE_OF_ON(RING, alts, n)
 
 /* The whole stream on ring r: exactly these CQEs, nothing more. */
 #define EXPECT_STREAM_ON(r, want, n, order) \
@@ -360,13 +363,14 @@ static inline void uc_expect_one_of(struct __test_metadata *_metadata, const cha
 		SKIP(return, "not meaningful in mode %s: %s", MODE->name, why); \
 } while (0)
 
-#define REQUIRE_OP(op) do { \
+#define REQUIRE_OP(opcode) do { \
 	const struct uc_probe *__p = uc_probe(); \
 	if (!__p->have_op_probe) \
 		SKIP(return, "cannot tell whether IORING_OP_%s exists: no IORING_REGISTER_PROBE", \
-		     uc_op_name(op)); \
-	if (!__p->op[(op)]) \
-		SKIP(return, "kernel lacks IORING_OP_%s (probe: not supported)", uc_op_name(op)); \
+		     uc_op_name(opcode)); \
+	if (!__p->op[(opcode)]) \
+		SKIP(return, "kernel lacks IORING_OP_%s (probe: not supported)", \
+		     uc_op_name(opcode)); \
 } while (0)
 
 #define REQUIRE_FEATURE(feat) do { \
