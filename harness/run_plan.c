@@ -123,6 +123,7 @@ int run_plan_build(struct run_opts *o, run_case_filter keep, struct run_plan *pl
 				if (!run_in_list(o->modes, o->nmodes, a->modes[m]))
 					continue;
 				g->area = a;
+				g->opts = o;
 				g->backend = backends[b];
 				g->backend_label = backend_label(backends[b]);
 				g->mode = a->modes[m];
@@ -236,6 +237,7 @@ static void add_counts(struct run_counts *t, const struct run_counts *c)
 	t->fail += c->fail;
 	t->skip += c->skip;
 	t->xfail += c->xfail;
+	t->xpass += c->xpass;
 	t->timeout += c->timeout;
 	t->error += c->error;
 }
@@ -402,11 +404,15 @@ int run_plan_execute(struct run_opts *o, struct run_plan *plan)
 	progress(o, plan, &total, true);
 	print_mode_summary(o, plan);
 	fprintf(o->out, "# duration_s: %.3f\n", run_now() - t0);
-	fprintf(o->out, "# Totals: pass:%d fail:%d xfail:%d xpass:0 skip:%d error:%d timeout:%d\n",
-		total.pass, total.fail, total.xfail, total.skip, total.error, total.timeout);
+	fprintf(o->out, "# Totals: pass:%d fail:%d xfail:%d xpass:%d skip:%d error:%d timeout:%d\n",
+		total.pass, total.fail, total.xfail, total.xpass, total.skip, total.error,
+		total.timeout);
 	fprintf(stderr, "uringcheck: %d passed, %d failed, %d skipped (%d runs of %d distinct "
-		"cases in %.1f s)\n", total.pass, bad_runs(&total), total.skip + total.xfail,
-		plan->nruns, plan->ncases, run_now() - t0);
+		"cases in %.1f s)\n", total.pass + total.xpass, bad_runs(&total),
+		total.skip + total.xfail, plan->nruns, plan->ncases, run_now() - t0);
+	if (total.xfail || total.xpass)
+		fprintf(stderr, "uringcheck: %d known issues reproduced (XFAIL), %d did not "
+			"(XPASS)\n", total.xfail, total.xpass);
 	if (o->unavailable)
 		fprintf(stderr, "uringcheck: every case skipped: io_uring unavailable: %s\n",
 			o->unavailable);

@@ -40,7 +40,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: uringcheck [-j N] [-b BACKEND] [-m MODE] [-a AREA] [-t CASE] [-l]\n"
-		"                  [--slow] [--timeout S] [--seed N] [--faults F] [-o FILE]\n"
+		"                  [--slow] [--timeout S] [--seed N] [--faults F] [--known FILE]\n"
+		"                  [-o FILE]\n"
 		"                  [--cases-dir DIR]\n"
 		"  -j N          groups run in parallel (default: online CPUs)\n"
 		"  -b BACKEND    ref, liburing, or a plugin path/to/lib.so (repeat or\n"
@@ -52,6 +53,8 @@ static void usage(FILE *out)
 		"  --slow        include slow-tier cases (names starting slow_)\n"
 		"  --timeout S   per-case timeout in seconds (default 10)\n"
 		"  --seed N      seed of the random cases (default: from the clock, printed)\n"
+		"  --known FILE  known issues (AREA.CASE-GLOB KERNEL-GLOB REASON per line):\n"
+		"                listed failures become XFAIL, listed passes XPASS\n"
 		"  --faults F    run the cases under urinject: F is SYSCALL:ERRNO:SCHEDULE,\n"
 		"                e.g. enter:EINTR:every=3 (repeat or comma-separate)\n"
 		"  -o FILE       write KTAP to FILE instead of stdout\n"
@@ -171,6 +174,7 @@ int main(int argc, char **argv)
 		{ "cases-dir", required_argument, NULL, 'C' },
 		{ "seed", required_argument, NULL, 'R' },
 		{ "faults", required_argument, NULL, 'F' },
+		{ "known", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -229,6 +233,15 @@ int main(int argc, char **argv)
 		case 'F':
 			o.nfaults = add_list(o.faults, o.nfaults, RUN_MAX_LIST, optarg);
 			break;
+		case 'K': {
+			char why[300];
+
+			if (run_known_load(optarg, &o.known, &o.nknown, why, sizeof(why))) {
+				fprintf(stderr, "uringcheck: %s\n", why);
+				return RUN_EXIT_USAGE;
+			}
+			break;
+		}
 		case 'R': {
 			char *end;
 
@@ -340,6 +353,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	uname(&un);
+	snprintf(o.kernel, sizeof(o.kernel), "%s", un.release);
 	iso_now(started, sizeof(started));
 	fprintf(o.out, "KTAP version 1\n");
 	if (!o.seed_set)

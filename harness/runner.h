@@ -38,6 +38,9 @@ struct run_opts {
 	char *faults[RUN_MAX_LIST];	/* urinject rules, SYSCALL:ERRNO:SCHEDULE */
 	int nfaults;
 	char urinject[PATH_MAX];	/* next to the runner */
+	struct run_known *known;	/* --known FILE */
+	unsigned nknown;
+	char kernel[128];		/* uname -r, for known issues */
 };
 
 struct run_area {
@@ -51,8 +54,21 @@ struct run_area {
 
 /* Counts by verdict, for a group and for the whole run. */
 struct run_counts {
-	int pass, fail, skip, xfail, timeout, error;
+	int pass, fail, skip, xfail, xpass, timeout, error;
 };
+
+/* One line of a known-issues file (see run_known.c). */
+struct run_known {
+	char *cases;		/* AREA.CASE glob */
+	char *kernel;		/* uname -r glob */
+	char *reason;
+};
+
+int run_known_load(const char *path, struct run_known **out, unsigned *n, char *why,
+		   size_t len);
+/* The reason if area.name on this kernel is a known issue, else NULL. */
+const char *run_known_reason(const struct run_known *list, unsigned n, const char *area,
+			     const char *name, size_t name_len, const char *kernel);
 
 /* One (area, backend, mode): one run of the area binary. */
 struct run_group {
@@ -79,6 +95,7 @@ struct run_group {
 	int note_kind;
 	struct run_counts counts;
 	bool finished;
+	const struct run_opts *opts;	/* known issues, kernel */
 };
 
 struct run_plan {

@@ -35,12 +35,13 @@ verdicts() {
 				  name = ($1 == "not") ? $4 : $3
 				  if ($0 ~ / # SKIP/) v = "skip"
 				  if ($0 ~ / # TIMEOUT/) v = "timeout"
+				  if ($0 ~ / # XFAIL/) v = "xfail"
 				  print area, name, mode, v }' "$1" | sort
 }
 
-"$uc" -b liburing -o "$t/builtin.ktap" 2> /dev/null
+"$uc" -b liburing --known reports/known-issues.txt -o "$t/builtin.ktap" 2> /dev/null
 rc_builtin=$?
-"$uc" -b "$plugin" -o "$t/plugin.ktap" 2> /dev/null
+"$uc" -b "$plugin" --known reports/known-issues.txt -o "$t/plugin.ktap" 2> /dev/null
 rc_plugin=$?
 verdicts "$t/builtin.ktap" > "$t/builtin.txt"
 verdicts "$t/plugin.ktap" > "$t/plugin.txt"

@@ -113,6 +113,28 @@ check "last line is '# Totals:' with the right counts" \
 	eq "# Totals: $totals" \
 	"$(tail -n 1 "$K")"
 
+# --- known issues: listed failures are XFAIL, listed passes XPASS ---
+
+cat > "$T/known" <<'KNOWN'
+# a comment, then two entries
+fixture.fails_on_wrong_res  *  triaged: the fixture expects the wrong res on purpose
+fixture.passes  9.9*  only on a kernel we are not running
+fixture.pass*  *  listed, yet it passes
+KNOWN
+"$UC" --cases-dir "$T/cases" -b ref -m default --known "$T/known" \
+	-t fails_on_wrong_res -t passes > "$T/known.ktap" 2> /dev/null
+rc=$?
+check "--known: a run whose only failure is listed exits 0" eq 0 "$rc"
+check "--known: the listed failure is XFAIL with its reason" \
+	has "$T/known.ktap" '^    ok [0-9]* fails_on_wrong_res # XFAIL known issue: triaged'
+check "--known: a listed case that passes is XPASS" \
+	has "$T/known.ktap" '^    ok [0-9]* passes # XPASS known issue did not reproduce'
+printf 'fixture.passes\n' > "$T/known.bad"
+"$UC" --cases-dir "$T/cases" --known "$T/known.bad" > "$T/kb.out" 2> "$T/kb.err"
+rc=$?
+check "--known with a malformed line: exit 2, one line naming file:line" \
+	eq "2 1 1" "$rc $(wc -l < "$T/kb.err" | tr -d ' ') $(grep -c 'known.bad:1:' "$T/kb.err")"
+
 # --- the report tool reads the same KTAP ---
 
 if command -v python3 > /dev/null 2>&1; then

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * harness/run_known.c - known issues: failures a CI has looked at already.
+ *
+ * A file of lines "AREA.CASE-GLOB KERNEL-GLOB REASON..." (as distribution
+ * CIs keep skip lists for the kernel selftests). A listed case that fails on
+ * a kernel matching KERNEL-GLOB is reported XFAIL with the reason; one that
+ * passes is XPASS ("fixed? drop the line"). Neither fails the run. Blank
+ * lines and lines starting with # are ignored.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner.h"
+
+int run_known_load(const char *path, struct run_known **out, unsigned *n, char *why, size_t len)
+{
+	struct run_known *list = NULL, *grown;
+	unsigned count = 0, lineno = 0;
+	char line[1024];
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		snprintf(why, len, "cannot read known-issues file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *cases, *kernel, *reason, *save = NULL;
+
+		lineno++;
+		line[strcspn(line, "\n")] = '\0';
+		cases = strtok_r(line, " \t", &save);
+		if (!cases || cases[0] == '#')
+			continue;
+		kernel = strtok_r(NULL, " \t", &save);
+		reason = strtok_r(NULL, "", &save);
+		while (reason && (*reason == ' ' || *reason == '\t'))
+			reason++;
+		if (!kernel || !reason || !*reason || !strchr(cases, '.')) {
+			snprintf(why, len, "%s:%u: want AREA.CASE-GLOB KERNEL-GLOB REASON", path,
+				 lineno);
+			goto fail;
+		}
+		grown = realloc(list, (count + 1) * sizeof(*list));
+		if (!grown) {
+			snprintf(why, len, "%s: out of memory", path);
+			goto fail;
+		}
+		list = grown;
+		list[count].cases = strdup(cases);
+		list[count].kernel = strdup(kernel);
+		list[count].reason = strdup(reason);
+		count++;
+	}
+	fclose(f);
+	*out = list;
+	*n = count;
+	return 0;
+fail:
+	fclose(f);
+	free(list);
+	return -1;
+}
+
+const char *run_known_reason(const struct run_known *list, unsigned n, const char *area,
+			     const char *name, size_t name_len, const char *kernel)
+{
+	char full[512];
+	unsigned i;
+
+	snprintf(full, sizeof(full), "%s.%.*s", area, (int)name_len, name);
+	for (i = 0; i < n; i++)
+		if (!fnmatch(list[i].cases, full, 0) && !fnmatch(list[i].kernel, kernel, 0))
+			return list[i].reason;
+	return NULL;
+}
