@@ -533,7 +533,7 @@ CASE(socket_op_creates_a_socket_of_the_asked_kind)
 	int fd, type = -1, domain = -1;
 	socklen_t len = sizeof(int);
 
-	REQUIRE_OPCODE(IORING_OP_SOCKET);
+	REQUIRE_OP(IORING_OP_SOCKET);
 	prep_socket(SQE(), AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0, UD_SOCKET);
 	ASSERT_SUBMIT(1);
 	EXPECT_STREAM(want);
@@ -557,7 +557,7 @@ CASE(socket_op_rejects_unknown_type_flags_and_families)
 		CQE(UD_SOCKET, -EINVAL, 0), CQE(UD_SOCKET2, -EAFNOSUPPORT, 0),
 	};
 
-	REQUIRE_OPCODE(IORING_OP_SOCKET);
+	REQUIRE_OP(IORING_OP_SOCKET);
 	prep_socket(SQE(), AF_INET, SOCK_STREAM | 0x100, 0, UD_SOCKET);
 	ASSERT_SUBMIT(1);
 	prep_socket(SQE(), 4242, SOCK_STREAM, 0, UD_SOCKET2);
@@ -582,8 +582,8 @@ CASE(bind_and_listen_ops_make_a_listener)
 	int s = TRACK_FD(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)), on = 0, cli, srv;
 	char buf[8];
 
-	REQUIRE_OPCODE(IORING_OP_BIND);
-	REQUIRE_OPCODE(IORING_OP_LISTEN);
+	REQUIRE_OP(IORING_OP_BIND);
+	REQUIRE_OP(IORING_OP_LISTEN);
 	prep_addr_op(SQE(), IORING_OP_BIND, s, &addr, UD_BIND)->flags = LINK;
 	prep_len_op(SQE(), IORING_OP_LISTEN, s, 8, UD_LISTEN);
 	ASSERT_SUBMIT(2);
@@ -615,8 +615,8 @@ CASE(bind_op_to_a_used_port_and_listen_op_on_udp_fail)
 	int s = TRACK_FD(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
 	int udp = TRACK_FD(uc_loopback_socket(SOCK_DGRAM, 0, &any));
 
-	REQUIRE_OPCODE(IORING_OP_BIND);
-	REQUIRE_OPCODE(IORING_OP_LISTEN);
+	REQUIRE_OP(IORING_OP_BIND);
+	REQUIRE_OP(IORING_OP_LISTEN);
 	TRACK_FD(uc_loopback_socket(SOCK_STREAM, 8, &used));
 	prep_addr_op(SQE(), IORING_OP_BIND, s, &used, UD_BIND);
 	prep_len_op(SQE(), IORING_OP_LISTEN, udp, 8, UD_LISTEN);

@@ -58,7 +58,7 @@ CASE(send_zc_posts_the_result_then_the_notification)
 	char got[10];
 	int cli, srv;
 
-	REQUIRE_OPCODE(IORING_OP_SEND_ZC);
+	REQUIRE_OP(IORING_OP_SEND_ZC);
 	UC_TCP_PAIR(cli, srv);
 	prep_send_zc(SQE(), cli, data, 10, 0, 0, UD_ZC);
 	ASSERT_SUBMIT(1);
@@ -85,7 +85,7 @@ CASE(sendmsg_zc_posts_the_result_then_the_notification)
 	char got[9];
 	int cli, srv;
 
-	REQUIRE_OPCODE(IORING_OP_SENDMSG_ZC);
+	REQUIRE_OP(IORING_OP_SENDMSG_ZC);
 	UC_TCP_PAIR(cli, srv);
 	uc_prep_sendmsg(SQE(), cli, &msg, 0, UD_ZC)->opcode = IORING_OP_SENDMSG_ZC;
 	ASSERT_SUBMIT(1);
@@ -109,7 +109,7 @@ CASE(send_zc_report_usage_says_copied_or_not_in_the_notification)
 	char got[6];
 	int cli, srv;
 
-	REQUIRE_OPCODE(IORING_OP_SEND_ZC);
+	REQUIRE_OP(IORING_OP_SEND_ZC);
 	UC_TCP_PAIR(cli, srv);
 	prep_send_zc(SQE(), cli, "report", 6, 0, IORING_SEND_ZC_REPORT_USAGE, UD_ZC);
 	ASSERT_SUBMIT(1);
@@ -136,7 +136,7 @@ CASE(send_zc_waitall_of_32k_completes_whole_with_one_notification)
 	int cli, srv;
 	unsigned i;
 
-	REQUIRE_OPCODE(IORING_OP_SEND_ZC);
+	REQUIRE_OP(IORING_OP_SEND_ZC);
 	for (i = 0; i < sizeof(data); i++)
 		data[i] = (unsigned char)(i * 7 + i / 251);
 	UC_TCP_PAIR(cli, srv);
@@ -166,7 +166,7 @@ CASE(send_zc_on_a_unix_socket_fails_with_eopnotsupp)
 	char byte;
 	int sv[2];
 
-	REQUIRE_OPCODE(IORING_OP_SEND_ZC);
+	REQUIRE_OP(IORING_OP_SEND_ZC);
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
 	TRACK_FD(sv[0]);
 	TRACK_FD(sv[1]);
@@ -193,7 +193,7 @@ CASE(send_zc_link_goes_on_at_the_result_not_the_notification)
 	char got[4];
 	int cli, srv;
 
-	REQUIRE_OPCODE(IORING_OP_SEND_ZC);
+	REQUIRE_OP(IORING_OP_SEND_ZC);
 	UC_TCP_PAIR(cli, srv);
 	prep_send_zc(SQE(), cli, "link", 4, 0, 0, UD_ZC)->flags = LINK;
 	uc_prep_nop(SQE(), UD_NOP);
@@ -230,7 +230,7 @@ CASE(selftest_wrong_expectations_are_caught)
 	char got[5];
 	int cli, srv;
 
-	REQUIRE_OPCODE(IORING_OP_SEND_ZC);
+	REQUIRE_OP(IORING_OP_SEND_ZC);
 	UC_TCP_PAIR(cli, srv);
 	prep_send_zc(SQE(), cli, "check", 5, 0, 0, UD_ZC);
 	ASSERT_SUBMIT(1);

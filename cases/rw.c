@@ -525,7 +525,7 @@ CASE(ftruncate_shrinks_then_extends_with_zeros)
 	char got[16];
 	int fd = TMP_FILE("data");
 
-	REQUIRE_OPCODE(IORING_OP_FTRUNCATE);
+	REQUIRE_OP(IORING_OP_FTRUNCATE);
 	FILL(fd, TEN, 10);
 	prep_ftruncate(SQE(), fd, 4, UD_TRUNC1)->flags = LINK;
 	prep_ftruncate(SQE(), fd, 8, UD_TRUNC2)->flags = LINK;
@@ -548,7 +548,7 @@ CASE(ftruncate_of_read_only_fd_fails)
 	};
 	int fd = TMP_FILE("data"), rdonly;
 
-	REQUIRE_OPCODE(IORING_OP_FTRUNCATE);
+	REQUIRE_OP(IORING_OP_FTRUNCATE);
 	FILL(fd, TEN, 10);
 	rdonly = TRACK_FD(open_in(TMPDIR_PATH(), "data", O_RDONLY));
 	prep_ftruncate(SQE(), rdonly, 2, UD_TRUNC1);

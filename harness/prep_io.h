@@ -22,18 +22,6 @@
 
 #include "prep.h"
 
-/*
- * REQUIRE_OP() in uc.h cannot be used as it stands: its parameter is named
- * `op`, so the argument also replaces the probe member in `__p->op[(op)]`
- * and the case does not compile (harness bug, reported, not fixed here).
- * Handing it a variable that is itself called op expands to the intended
- * code, with the same SKIP message, and keeps working once uc.h is fixed.
- */
-#define REQUIRE_OPCODE(opcode) do { \
-	const unsigned op = (opcode); \
-	REQUIRE_OP(op); \
-} while (0)
-
 /* send(2): buf/len in addr/len, send(2) flags in msg_flags */
 static inline struct io_uring_sqe *uc_prep_send(struct io_uring_sqe *sqe, int fd,
 						const void *buf, uint32_t len,
@@ -182,45 +170,5 @@ static inline size_t uc_first_diff(const void *a, const void *b, size_t n)
 				    __at < __n ? ((const unsigned char *)(want))[__at] : 0, \
 				    __at < __n ? ((const unsigned char *)(got))[__at] : 0); \
 } while (0)
-
-/*
- * A kernel that deviates from documented behaviour in a known way: XFAIL
- * with the reason (STYLE.md 6), reported as such and never as a pass, and
- * only when nothing else failed first. uc.h has no in-case XFAIL yet; this
- * belongs there.
- */
-#define UC_XFAIL(fmt, ...) do { \
-	if (_metadata->exit_code == KSFT_PASS) { \
-		snprintf(_metadata->results->reason, sizeof(_metadata->results->reason), \
-			 fmt, ##__VA_ARGS__); \
-		printf("#      XFAIL     %s\n", _metadata->results->reason); \
-		_metadata->exit_code = KSFT_XFAIL; \
-	} \
-	return; \
-} while (0)
-
-/*
- * n chains of "failing request (opcode ops[i]), then a follower (user_data
- * next[i])": the opcodes whose follower ran and completed with 0 instead of
- * being cancelled, as "RENAMEAT,STATX" into buf. Returns how many.
- */
-static inline unsigned uc_unbroken_chains(const struct uc_stream *s, const uint8_t *ops,
-					  const uint64_t *next, unsigned n, char *buf,
-					  size_t len)
-{
-	const struct uc_cqe_seen *c;
-	unsigned i, found = 0;
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < n; i++) {
-		c = uc_cqe_find(s, next[i], 0);
-		if (!c || c->res != 0)
-			continue;
-		used += snprintf(buf + used, used < len ? len - used : 0, "%s%s",
-				 found++ ? "," : "", uc_op_name(ops[i]) ?: "?");
-	}
-	return found;
-}
 
 #endif /* UC_HARNESS_PREP_IO_H */

@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * cases/pbuf_legacy.c - legacy provided buffers: IORING_OP_PROVIDE_BUFFERS
+ * and IORING_OP_REMOVE_BUFFERS (5.7), and how they meet buffer rings.
+ *
+ * PROVIDE_BUFFERS hands the kernel nr buffers of len bytes, contiguous from
+ * addr, with bids bid, bid+1, ... in group buf_group; a read with
+ * IOSQE_BUFFER_SELECT takes one and reports its bid; once taken, a buffer is
+ * the application's again (io_uring_prep_provide_buffers(3)).
+ * REMOVE_BUFFERS takes up to nr unused buffers back and reports how many;
+ * -ENOENT for a group that does not exist (io_uring_prep_remove_buffers(3)).
+ * A group is either legacy or a ring, never both (timeline section 10).
+ * Since 5.18 ("io_uring: manage provided buffers strictly ordered") provide
+ * completes with 0 rather than the count the man page states, and a group
+ * that was emptied still exists; both readings are accepted where they
+ * differ, and the buffers are checked by using them.
+ */
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "uc.h"
+#include "prep_buf.h"
+
+enum {
+	UD_PROVIDE = 0x9a0, UD_PROVIDE2 = 0x9a1,
+	UD_REMOVE = 0x8e0, UD_REMOVE2 = 0x8e1,
+	UD_READ = 0x7ead, UD_READ2 = 0x7eae, UD_READ3 = 0x7eaf,
+};
+
+enum { BGID = 5, BGID_RING = 6, BGID_UNKNOWN = 99 };
+#define BUF_SIZE	16
+#define FIRST_BID	10
+
+static unsigned char bufs[8][BUF_SIZE];
+
+/* nr buffers of len bytes from addr, bids bid.., into group bgid */
+static struct io_uring_sqe *prep_provide(struct io_uring_sqe *sqe, void *addr, uint32_t len,
+					 int nr, uint16_t bgid, uint16_t bid, uint64_t ud)
+{
+	uc_prep_rw(sqe, IORING_OP_PROVIDE_BUFFERS, nr, addr, len, bid, ud);
+	sqe->buf_group = bgid;
+	return sqe;
+}
+
+/* up to nr buffers out of group bgid */
+static struct io_uring_sqe *prep_remove(struct io_uring_sqe *sqe, int nr, uint16_t bgid,
+					uint64_t ud)
+{
+	uc_prep_rw(sqe, IORING_OP_REMOVE_BUFFERS, nr, NULL, 0, 0, ud);
+	sqe->buf_group = bgid;
+	return sqe;
+}
+
+/* Provide count of bufs[] as bids FIRST_BID.. in bgid, and require it to work. */
+#define PROVIDE(count, bgid) do { \
+	const struct uc_cqe_expect __ok[] = { CQE_ONE_OF(UD_PROVIDE, 0, 0, (count)) }; \
+	prep_provide(SQE(), bufs, BUF_SIZE, (count), (bgid), FIRST_BID, UD_PROVIDE); \
+	ASSERT_SUBMIT(1); \
+	EXPECT_STREAM(__ok); \
+	ASSERT_EQ(1, self->stream.n); \
+	ASSERT_LE(0, self->stream.cqe[0].res) TH_LOG("PROVIDE_BUFFERS failed"); \
+} while (0)
+
+/*
+ * Asserts that PROVIDE_BUFFERS of 4 buffers completes with 4 (the count,
+ * io_uring_prep_provide_buffers(3)) or 0 (what kernels since 5.18 post:
+ * io_add_buffers() returns 0 since "manage provided buffers strictly
+ * ordered"); the next case checks that the buffers really arrived.
+ */
+CASE(provide_buffers_completes_with_count_or_zero)
+{
+	static const struct uc_cqe_expect want[] = { CQE_ONE_OF(UD_PROVIDE, 0, 4, 0) };
+
+	REQUIRE_OP(IORING_OP_PROVIDE_BUFFERS);
+	prep_provide(SQE(), bufs, BUF_SIZE, 4, BGID, FIRST_BID, UD_PROVIDE);
+	ASSERT_SUBMIT(1);
+	EXPECT_STREAM(want);
+}
+
+/*
+ * Asserts that provided buffers are handed out as documented: bids count up
+ * from the starting bid, buffer i starts i * len bytes after addr, and reads
+ * take them in the order provided (io_uring_prep_provide_buffers(3)).
+ */
+CASE(provided_buffers_count_up_from_start_bid)
+{
+	static const struct uc_cqe_expect want[] = {
+		CQE(UD_READ, 3, UC_F_BUFFER(FIRST_BID)),
+		CQE(UD_READ2, 3, UC_F_BUFFER(FIRST_BID + 1)),
+		CQE(UD_READ3, 3, UC_F_BUFFER(FIRST_BID + 2)),
+	};
+	int fds[2];
+
+	REQUIRE_OP(IORING_OP_PROVIDE_BUFFERS);
+	PIPE(fds);
+	PROVIDE(3, BGID);
+	ASSERT_EQ(9, write(fds[1], "aaabbbccc", 9));
+	uc_prep_read_select(SQE(), fds[0], 3, BGID, UD_READ);
+	uc_prep_read_select(SQE(), fds[0], 3, BGID, UD_READ2);
+	uc_prep_read_select(SQE(), fds[0], 3, BGID, UD_READ3);
+	ASSERT_SUBMIT(3);
+	EXPECT_STREAM(want);
+	EXPECT_EQ(0, memcmp(bufs[0], "aaa", 3));
+	EXPECT_EQ(0, memcmp(bufs[1], "bbb", 3));
+	EXPECT_EQ(0, memcmp(bufs[2], "ccc", 3));
+}
+
+/*
+ * Asserts that a provided buffer is used once: the second read from a group
+ * of one is -ENOBUFS (io_uring_prep_provide_buffers(3): "Once a buffer has
+ * been consumed ... it is no longer known to io_uring").
+ */
+CASE(provided_buffer_is_used_once_then_enobufs)
+{
+	static const struct uc_cqe_expect want[] = {
+		CQE(UD_READ, 2, UC_F_BUFFER(FIRST_BID)),
+		CQE(UD_READ2, -ENOBUFS, 0),
+	};
+	int fds[2];
+
+	REQUIRE_OP(IORING_OP_PROVIDE_BUFFERS);
+	PIPE(fds);
+	PROVIDE(1, BGID);
+	ASSERT_EQ(4, write(fds[1], "onet", 4));
+	uc_prep_read_select(SQE(), fds[0], 2, BGID, UD_READ);
+	uc_prep_read_select(SQE(), fds[0], 2, BGID, UD_READ2);
+	ASSERT_SUBMIT(2);
+	EXPECT_STREAM(want);
+}
+
+/*
+ * Asserts that REMOVE_BUFFERS reports how many it removed: 3 of 4, then the
+ * 1 left when asked for 3 more; a read afterwards finds none, -ENOBUFS
+ * (io_uring_prep_remove_buffers(3): "the number of successfully removed").
+ */
+CASE(remove_buffers_returns_number_removed)
+{
+	static const struct uc_cqe_expect want[] = {
+		CQE(UD_REMOVE, 3, 0),
+		CQE(UD_REMOVE2, 1, 0),
+		CQE(UD_READ, -ENOBUFS, 0),
+	};
+	int fds[2];
+
+	REQUIRE_OP(IORING_OP_REMOVE_BUFFERS);
+	PIPE(fds);
+	PROVIDE(4, BGID);
+	ASSERT_EQ(1, write(fds[1], "x", 1));
+	prep_remove(SQE(), 3, BGID, UD_REMOVE);
+	prep_remove(SQE(), 3, BGID, UD_REMOVE2);
+	uc_prep_read_select(SQE(), fds[0], 0, BGID, UD_READ);
+	ASSERT_SUBMIT(3);
+	EXPECT_STREAM(want);
+}
+
+/* Asserts that removing from a group that never existed is -ENOENT (man page). */
+CASE(remove_buffers_from_unknown_group_fails_enoent)
+{
+	static const struct uc_cqe_expect want[] = { CQE(UD_REMOVE, -ENOENT, 0) };
+
+	REQUIRE_OP(IORING_OP_REMOVE_BUFFERS);
+	prep_remove(SQE(), 1, BGID_UNKNOWN, UD_REMOVE);
+	ASSERT_SUBMIT(1);
+	EXPECT_STREAM(want);
+}
+
+/*
+ * Asserts that removing from a group whose buffers were all used removes
+ * nothing: -ENOENT ("no buffers exist", io_uring_prep_remove_buffers(3)) or
+ * 0 removed (since 5.18 an emptied group stays, "manage provided buffers
+ * strictly ordered").
+ */
+CASE(remove_buffers_from_drained_group_removes_nothing)
+{
+	static const struct uc_cqe_expect want[] = {
+		CQE(UD_READ, 1, UC_F_BUFFER(FIRST_BID)),
+		CQE_ONE_OF(UD_REMOVE, 0, -ENOENT, 0),
+	};
+	int fds[2];
+
+	REQUIRE_OP(IORING_OP_REMOVE_BUFFERS);
+	PIPE(fds);
+	PROVIDE(1, BGID);
+	ASSERT_EQ(1, write(fds[1], "x", 1));
+	uc_prep_read_select(SQE(), fds[0], 0, BGID, UD_READ);
+	prep_remove(SQE(), 1, BGID, UD_REMOVE);
+	ASSERT_SUBMIT(2);
+	EXPECT_STREAM(want);
+}
+
+/*
+ * Asserts that more than 65536 buffers in one PROVIDE_BUFFERS is -E2BIG:
+ * bids are 16 bits (io_uring_prep_provide_buffers(3) -E2BIG).
+ */
+CASE(provide_buffers_rejects_more_than_65536)
+{
+	static const struct uc_cqe_expect want[] = { CQE(UD_PROVIDE, -E2BIG, 0) };
+
+	REQUIRE_OP(IORING_OP_PROVIDE_BUFFERS);
+	prep_provide(SQE(), bufs, 1, 65537, BGID, 0, UD_PROVIDE);
+	ASSERT_SUBMIT(1);
+	EXPECT_STREAM(want);
+}
+
+/* --- legacy groups and buffer rings --- */
+
+/*
+ * Asserts that a buffer ring cannot take a bgid that holds legacy buffers:
+ * -EEXIST, and the legacy buffers still serve reads (timeline section 10).
+ */
+CASE(buffer_ring_over_legacy_group_fails_eexist)
+{
+	static const struct uc_cqe_expect want[] = { CQE(UD_READ, 2, UC_F_BUFFER(FIRST_BID)) };
+	UC_PBUF(pb);
+	int fds[2];
+
+	REQUIRE_OP(IORING_OP_PROVIDE_BUFFERS);
+	PBUF_SETUP(&pb, RING, 1, BGID_RING, 0, 0, 0);
+	PIPE(fds);
+	PROVIDE(1, BGID);
+	EXPECT_EQ(-EEXIST, uc_pbuf_register(RING, pb.br, 1, BGID, 0));
+	ASSERT_EQ(2, write(fds[1], "ok", 2));
+	uc_prep_read_select(SQE(), fds[0], 0, BGID, UD_READ);
+	ASSERT_SUBMIT(1);
+	EXPECT_STREAM(want);
+}
+
+/*
+ * Asserts that PROVIDE_BUFFERS into a buffer ring's group is -EINVAL: a
+ * ring's buffers are its entries, published by the application (kernel
+ * io_provide_buffers(): "can't add buffers via this command for a mapped
+ * buffer ring").
+ */
+CASE(provide_buffers_into_ring_group_fails_einval)
+{
+	static const struct uc_cqe_expect want[] = { CQE(UD_PROVIDE, -EINVAL, 0) };
+	UC_PBUF(pb);
+
+	REQUIRE_OP(IORING_OP_PROVIDE_BUFFERS);
+	PBUF_SETUP(&pb, RING, 8, BGID_RING, 0, 0, 0);
+	prep_provide(SQE(), bufs, BUF_SIZE, 2, BGID_RING, 0, UD_PROVIDE);
+	ASSERT_SUBMIT(1);
+	EXPECT_STREAM(want);
+}
+
+/*
+ * Asserts that REMOVE_BUFFERS on a buffer ring's group is -EINVAL, for the
+ * same reason (kernel io_remove_buffers(): "can't use provide/remove
+ * buffers command on mapped buffers").
+ */
+CASE(remove_buffers_from_ring_group_fails_einval)
+{
+	static const struct uc_cqe_expect want[] = { CQE(UD_REMOVE, -EINVAL, 0) };
+	UC_PBUF(pb);
+
+	REQUIRE_OP(IORING_OP_REMOVE_BUFFERS);
+	PBUF_SETUP(&pb, RING, 8, BGID_RING, 0, 2, BUF_SIZE);
+	uc_pbuf_fill(&pb, 0, 2);
+	prep_remove(SQE(), 1, BGID_RING, UD_REMOVE);
+	ASSERT_SUBMIT(1);
+	EXPECT_STREAM(want);
+}
+
+/*
+ * Asserts that IORING_UNREGISTER_PBUF_RING of a legacy group is -EINVAL:
+ * there is a group but no ring to unregister (kernel
+ * io_unregister_pbuf_ring()), and the legacy buffers stay usable.
+ */
+CASE(unregister_pbuf_ring_of_legacy_group_fails_einval)
+{
+	static const struct uc_cqe_expect want[] = { CQE(UD_READ, 1, UC_F_BUFFER(FIRST_BID)) };
+	int fds[2];
+
+	REQUIRE_OP(IORING_OP_PROVIDE_BUFFERS);
+	PIPE(fds);
+	PROVIDE(1, BGID);
+	EXPECT_EQ(-EINVAL, uc_pbuf_unregister(RING, BGID));
+	ASSERT_EQ(1, write(fds[1], "y", 1));
+	uc_prep_read_select(SQE(), fds[0], 0, BGID, UD_READ);
+	ASSERT_SUBMIT(1);
+	EXPECT_STREAM(want);
+}
+
+/*
+ * Asserts that IORING_REGISTER_PBUF_STATUS of a legacy group is -EINVAL: a
+ * legacy group has no ring head to report (kernel io_register_pbuf_status()).
+ * The status of a real ring is asked first, so EINVAL is not "unknown op".
+ */
+CASE(pbuf_status_of_legacy_group_fails_einval)
+{
+	uint32_t head;
+	UC_PBUF(pb);
+	int ret;
+
+	REQUIRE_OP(IORING_OP_PROVIDE_BUFFERS);
+	PBUF_SETUP(&pb, RING, 8, BGID_RING, 0, 0, 0);
+	ret = uc_pbuf_head(RING, BGID_RING, &head);
+	if (ret == -EINVAL)
+		SKIP(return, "IORING_REGISTER_PBUF_STATUS on a registered ring: EINVAL, "
+		     "kernel lacks it (6.8)");
+	ASSERT_EQ(0, ret);
+	PROVIDE(2, BGID);
+	EXPECT_EQ(-EINVAL, uc_pbuf_head(RING, BGID, &head));
+}
+
+/*
+ * Asserts that the matcher catches wrong legacy expectations on a real
+ * stream: a bid off by one, the remove count wrong, F_BUFFER missing on a
+ * read, and the provide CQE missing.
+ */
+CASE(selftest_wrong_expectations_are_caught)
+{
+	static const struct uc_cqe_expect right[] = {
+		CQE(UD_READ, 2, UC_F_BUFFER(FIRST_BID)), CQE(UD_REMOVE, 1, 0),
+	};
+	static const struct uc_cqe_expect bid_off_by_one[] = {
+		CQE(UD_READ, 2, UC_F_BUFFER(FIRST_BID + 1)), CQE(UD_REMOVE, 1, 0),
+	};
+	static const struct uc_cqe_expect removed_two[] = {
+		CQE(UD_READ, 2, UC_F_BUFFER(FIRST_BID)), CQE(UD_REMOVE, 2, 0),
+	};
+	static const struct uc_cqe_expect no_buffer_flag[] = {
+		CQE(UD_READ, 2, 0), CQE(UD_REMOVE, 1, 0),
+	};
+	static const struct uc_cqe_expect with_provide[] = {
+		CQE(UD_PROVIDE2, 0, 0), CQE(UD_READ, 2, UC_F_BUFFER(FIRST_BID)),
+		CQE(UD_REMOVE, 1, 0),
+	};
+	int fds[2];
+
+	REQUIRE_OP(IORING_OP_PROVIDE_BUFFERS);
+	PIPE(fds);
+	PROVIDE(2, BGID);
+	ASSERT_EQ(2, write(fds[1], "hi", 2));
+	uc_prep_read_select(SQE(), fds[0], 0, BGID, UD_READ);
+	prep_remove(SQE(), 4, BGID, UD_REMOVE);
+	ASSERT_SUBMIT(2);
+	EXPECT_STREAM(right);
+	EXPECT_MISMATCH(UC_WRONG_FLAGS, bid_off_by_one, UC_ORDERED);
+	EXPECT_MISMATCH(UC_WRONG_RES, removed_two, UC_ORDERED);
+	EXPECT_MISMATCH(UC_WRONG_FLAGS, no_buffer_flag, UC_UNORDERED);
+	EXPECT_MISMATCH(UC_MISSING, with_provide, UC_UNORDERED);
+}
+
+TEST_HARNESS_MAIN
