@@ -35,7 +35,7 @@ LIB_SRC  := ref/ring.c ref/op.c harness/backend.c harness/backend_ref.c \
 RUNNER_SRC := harness/runner.c harness/run_plan.c harness/run_group.c harness/run_known.c \
 	      inject/fault_plan.c harness/modes.c harness/probe.c harness/names.c ref/ring.c
 
-.PHONY: all deps run check asan unit-tests bench clean
+.PHONY: all deps run check asan unit-tests bench mutate clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/uringcheck $(BUILD)/urinject $(AREAS:%=$(BUILD)/cases/%) $(BUILD)/test/ring_test \
@@ -131,6 +131,13 @@ $(BUILD)/plugins/liburing_plugin.so: harness/backend_liburing.c harness/uringche
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) -fPIC -shared -DUC_PLUGIN -o $@ $< \
 		-Wl,--exclude-libs,ALL $(LIBURING)
 
+# the reference ring with wrong completions on purpose, for make mutate
+$(BUILD)/plugins/mutant_plugin.so: inject/mutant_plugin.c harness/backend_ref.c ref/ring.c \
+		harness/backend.h harness/uringcheck_plugin.h | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) -fPIC -shared -Wl,-Bsymbolic -o $@ \
+		inject/mutant_plugin.c harness/backend_ref.c ref/ring.c
+
 # ABI cross-check: every name both ref/abi.h and <linux/io_uring.h> define
 $(BUILD)/gen/abi_names.h: ref/abi.h ref/test/abi_names.sh
 	@mkdir -p $(dir $@)
@@ -186,6 +193,9 @@ unit-tests: all asan
 check: unit-tests
 	@echo "== the suite on $(shell uname -r)"
 	@$(MAKE) --no-print-directory run
+
+mutate: all $(BUILD)/plugins/mutant_plugin.so
+	@sh harness/mutate.sh $(BUILD) reports/out/mutation.json
 
 bench: all $(BUILD)/ucbench
 	@mkdir -p reports/out

@@ -72,7 +72,8 @@ struct ref_ring {
 };
 
 /* ref_setup_ex() options that are about user space only */
-#define REF_SPLIT_MMAP	(1U << 0)	/* map SQ and CQ rings separately */
+#define REF_SPLIT_MMAP	(1U << 0)	/* map SQ and CQ rings separately (no
+					 * effect with NO_MMAP: nothing is mapped) */
 
 /*
  * User-provided ring memory (IORING_SETUP_NO_MMAP, 6.5).
@@ -89,8 +90,9 @@ struct ref_ring {
  *
  * What the memory must be made of depends on the kernel: 6.5 wanted a
  * region larger than one page to be one folio (a huge page) and failed
- * anything else with -EFAULT; since "io_uring: use vmap() for ring mapping"
- * (about 6.10) and the region API (6.13) any pinnable page-aligned memory
+ * anything else with -EFAULT (liburing issue 1032); since "io_uring: use
+ * vmap() for ring mapping" (2024, about 6.10; the version is not pinned
+ * down here) and the region API (6.13) any pinnable page-aligned memory
  * works, which ref/test/ring_test.c checks on the running kernel. liburing's
  * io_uring_queue_init_mem(3) takes one buffer from the caller, who is told to
  * use a huge page; ref uses ordinary anonymous pages, which is enough on
