@@ -107,7 +107,8 @@ static inline struct io_uring_params uc_mode_params(const struct uc_mode *mode,
 	if (extra)
 		p = *extra;
 	p.flags |= mode->setup_flags;
-	if (mode->setup_flags & IORING_SETUP_SQPOLL)
+	/* the case's own idle time wins: it may be what the case is about */
+	if ((mode->setup_flags & IORING_SETUP_SQPOLL) && !p.sq_thread_idle)
 		p.sq_thread_idle = mode->sq_thread_idle_ms;
 	return p;
 }
@@ -140,6 +141,17 @@ static inline int uc_open_in_mode(struct __test_metadata *_metadata,
 		SKIP(return 1, "mode %s: kernel rejects io_uring_setup(%s): %s", mode->name,
 		     uc_flags_str(uc_setup_flag_names, mode->setup_flags, flags, sizeof(flags)),
 		     uc_errno_name(-ret) ?: "?");
+	}
+	/*
+	 * The mode alone works and so do the case's own flags, but not the two
+	 * together (e.g. SQPOLL with COOP_TASKRUN, documented invalid): the case
+	 * has nothing to say about this mode.
+	 */
+	if (ret == -EINVAL && extra && extra->flags && mode->setup_flags &&
+	    uc_probe_setup(extra->flags & ~IORING_SETUP_CQSIZE) == 0) {
+		SKIP(return 1, "mode %s with the case's setup flags %s: kernel rejects the "
+		     "combination (EINVAL)", mode->name,
+		     uc_flags_str(uc_setup_flag_names, extra->flags, flags, sizeof(flags)));
 	}
 	uc_fail(_metadata, "io_uring_setup(entries=%u, flags=%s) failed: %s", entries,
 		uc_flags_str(uc_setup_flag_names, p.flags, flags, sizeof(flags)),

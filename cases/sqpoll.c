@@ -1,0 +1,726 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * cases/sqpoll.c - the kernel SQ polling thread (IORING_SETUP_SQPOLL).
+ *
+ * With SQPOLL a kernel thread takes SQEs off the SQ as soon as the tail
+ * moves; the application enters only to wait, or to wake the thread. After
+ * sq_thread_idle ms without work the thread sets IORING_SQ_NEED_WAKEUP and
+ * sleeps, and then only io_uring_enter(IORING_ENTER_SQ_WAKEUP) brings it back
+ * (io_uring_setup(2) "IORING_SETUP_SQPOLL"); the wakeup protocol (tail store,
+ * full barrier, flag load) is the comment at the top of io_uring/io_uring.c.
+ * IORING_ENTER_SQ_WAIT waits for a free SQ slot (io_uring_enter(2), 5.10).
+ * Non-registered files work since 5.11 (FEAT_SQPOLL_NONFIXED). a10
+ * (../shared/seeds/000, 001) runs every ring with SQPOLL and relies on
+ * NEED_WAKEUP. Timeline sections 2, 3, 7, 8, 12. The thread as a task (SQ_AFF,
+ * ATTACH_WQ sharing, lifetime, credentials) is cases/sqpoll_thread.c; split
+ * by concept.
+ *
+ * Each case makes its own SQPOLL ring. The kernel refuses SQPOLL together
+ * with COOP_TASKRUN, TASKRUN_FLAG or DEFER_TASKRUN (io_uring_create(): task
+ * run notification means nothing to an SQ thread), so those two modes are
+ * excluded; in the sqpoll mode the harness forces sq_thread_idle to 20 ms,
+ * so cases read the idle time back from ring->p instead of assuming theirs.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../ref/ring.h"
+#include "uc.h"
+
+enum {
+	UD_A = 0x5a01, UD_B = 0x5a02, UD_C = 0x5a03, UD_D = 0x5a04,
+	UD_READ = 0x7ead, UD_WRITE = 0x771e, UD_TIMEOUT = 0x7173,
+};
+
+#define IDLE_SHORT_MS	10	/* for cases that need a sleeping thread soon */
+#define IDLE_LONG_MS	1000	/* for cases that need it awake throughout */
+#define BOUND_MS	2000	/* longest wait for something the kernel owes */
+
+#define NOT_WITH_TASKRUN_MODES() \
+	UC_MODES_EXCEPT(UC_M_COOP_TASKRUN | UC_M_DEFER_TASKRUN, \
+			"the kernel refuses SQPOLL with COOP_TASKRUN, TASKRUN_FLAG or " \
+			"DEFER_TASKRUN (-EINVAL)")
+/* For timing cases: SQE and CQE layout change nothing the thread's clock sees. */
+#define TIMING_MODES_ONLY() do { \
+	NOT_WITH_TASKRUN_MODES(); \
+	UC_MODES_EXCEPT(UC_M_BIG | UC_M_NO_SQARRAY, \
+			"timing does not depend on the SQE/CQE layout; default and sqpoll " \
+			"cover both idle settings"); \
+} while (0)
+
+/* An SQPOLL ring of the fixture's size (plus the variant's mode flags). */
+#define SQPOLL_RING(idle_ms, more_flags) ({ \
+	struct io_uring_params __sp = { .flags = IORING_SETUP_SQPOLL | (more_flags), \
+					.sq_thread_idle = (idle_ms) }; \
+	RING_NEW(UC_DEFAULT_ENTRIES, &__sp); })
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void sleep_us(long us)
+{
+	struct timespec ts = { .tv_sec = us / 1000000, .tv_nsec = (us % 1000000) * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+static uint32_t sq_flags(struct uc_ring *ring)
+{
+	struct uc_ring_state st;
+
+	uc_ring_state(ring, &st);
+	return st.sq_flags;
+}
+
+/* Poll cond every 200 us for up to ms; its last value (true: it came to hold). */
+#define WAIT_UNTIL(cond, ms) ({ \
+	int64_t __end = now_us() + (int64_t)(ms) * 1000; \
+	bool __ok; \
+	while (!(__ok = (cond)) && now_us() < __end) \
+		sleep_us(200); \
+	__ok; })
+#define NEED_WAKEUP_WITHIN(ring, ms) WAIT_UNTIL(sq_flags(ring) & IORING_SQ_NEED_WAKEUP, (ms))
+#define SQ_CONSUMED_WITHIN(ring, ms) WAIT_UNTIL(!uc_sq_unconsumed(ring), (ms))
+
+/*
+ * The SQ ring's head, tail and flags mapped a second time, from the ring fd.
+ * Cases that must publish SQEs without entering the kernel use it: both
+ * backends' submit reads NEED_WAKEUP after moving the tail and wakes the
+ * thread itself, which is the very step these cases leave out. The SQEs are
+ * still taken from the backend (the next free slots, at the published tail),
+ * and a later uc_submit() stores the same tail again, so the backend's own
+ * bookkeeping stays right.
+ */
+struct sq_words {
+	void *map;
+	size_t len;
+	uint32_t *head, *tail, *flags, *array;	/* array: NULL with NO_SQARRAY */
+};
+
+static int sq_words_map(struct uc_ring *ring, struct sq_words *w)
+{
+	const struct io_sqring_offsets *o = &ring->p.sq_off;
+	struct uc_ring_state st;
+
+	uc_ring_state(ring, &st);
+	w->len = (size_t)sysconf(_SC_PAGESIZE);	/* header and array of 8 entries */
+	if (o->array + UC_DEFAULT_ENTRIES * sizeof(uint32_t) > w->len || o->flags >= w->len)
+		return -ERANGE;
+	w->map = mmap(NULL, w->len, PROT_READ | PROT_WRITE, MAP_SHARED, st.ring_fd,
+		      IORING_OFF_SQ_RING);
+	if (w->map == MAP_FAILED)
+		return -errno;
+	w->head = (uint32_t *)((char *)w->map + o->head);
+	w->tail = (uint32_t *)((char *)w->map + o->tail);
+	w->flags = (uint32_t *)((char *)w->map + o->flags);
+	w->array = o->array ? (uint32_t *)((char *)w->map + o->array) : NULL;
+	return 0;
+}
+
+/*
+ * Publish n SQEs the backend handed out, as an application does: store-release
+ * of the tail (pairs with the thread's load-acquire in io_sqring_entries()),
+ * and nothing else. Returns the new tail.
+ */
+static uint32_t sq_words_publish(struct sq_words *w, unsigned n)
+{
+	uint32_t tail = *w->tail + n;	/* only we write the tail */
+
+	ref_store_release(w->tail, tail);
+	return tail;
+}
+
+/* After publishing: does the thread need a wakeup? (store tail, smp_mb, load flags) */
+static bool thread_needs_wakeup(struct sq_words *w)
+{
+	ref_smp_mb();
+	return ref_load_relaxed(w->flags) & IORING_SQ_NEED_WAKEUP;
+}
+
+/* Prepare and publish one NOP through the backend, then reap it (a warm-up). */
+#define NOP_ROUND_TRIP(ring, ud) do { \
+	uc_prep_nop(SQE_ON(ring), (ud)); \
+	ASSERT_SUBMIT_ON(ring, 1); \
+	uc_stream_reset(&self->stream); \
+	REAP_ON(ring, 1); \
+	ASSERT_EQ((uint64_t)(ud), self->stream.cqe[0].user_data); \
+} while (0)
+
+/*
+ * Asserts that a thread without work sets IORING_SQ_NEED_WAKEUP once
+ * sq_thread_idle has passed (io_uring_setup(2), IORING_SETUP_SQPOLL): here
+ * within 2 s of a NOP, for an idle time of 10 ms (20 ms in the sqpoll mode).
+ */
+CASE(need_wakeup_is_set_once_the_thread_idles)
+{
+	struct uc_ring *ring;
+
+	NOT_WITH_TASKRUN_MODES();
+	ring = SQPOLL_RING(IDLE_SHORT_MS, 0);
+	NOP_ROUND_TRIP(ring, UD_A);
+	EXPECT_TRUE(NEED_WAKEUP_WITHIN(ring, ring->p.sq_thread_idle + BOUND_MS))
+		TH_LOG("sq flags %#x", sq_flags(ring));
+}
+
+/*
+ * Asserts that the thread honours sq_thread_idle: NEED_WAKEUP appears no
+ * sooner than idle ms after the last SQE was published (the kernel compares
+ * jiffies strictly, msecs_to_jiffies() rounds up, so never early; 1 ms is
+ * allowed for reading the clocks) and no later than idle + 500 ms. The thread
+ * spins until then, so only scheduling can delay it: a runnable thread on 2
+ * loaded CPUs waits a few ms, and 500 ms still tells 50 ms from the 1 s a
+ * kernel ignoring the setting would use.
+ */
+CASE(idle_time_is_honoured_within_tolerance)
+{
+	struct uc_ring *ring;
+	int64_t t0, took, idle_us;
+
+	TIMING_MODES_ONLY();
+	ring = SQPOLL_RING(50, 0);
+	idle_us = (int64_t)ring->p.sq_thread_idle * 1000;
+	NOP_ROUND_TRIP(ring, UD_A);	/* the thread is awake and its timer reset */
+	t0 = now_us();
+	NOP_ROUND_TRIP(ring, UD_B);
+	ASSERT_TRUE(NEED_WAKEUP_WITHIN(ring, ring->p.sq_thread_idle + BOUND_MS));
+	took = now_us() - t0;
+	EXPECT_LE(idle_us - 1000, took) TH_LOG("NEED_WAKEUP after %lld us", (long long)took);
+	EXPECT_GE(idle_us + 500 * 1000, took) TH_LOG("NEED_WAKEUP after %lld us", (long long)took);
+}
+
+/*
+ * Asserts that NEED_WAKEUP stays clear while work keeps coming: 100 NOPs,
+ * one every 2 ms, with sq_thread_idle 1 s; every NOP completes, in order.
+ */
+CASE(need_wakeup_stays_clear_while_the_thread_is_busy)
+{
+	enum { N = 100 };
+	struct uc_cqe_expect want[N + 1];
+	struct uc_ring *ring;
+	unsigned i, seen_set = 0;
+
+	TIMING_MODES_ONLY();
+	UC_MODES_EXCEPT(UC_M_SQPOLL, "the mode forces a 20 ms idle, and this case needs "
+			"gaps that are surely shorter than the idle time");
+	ring = SQPOLL_RING(IDLE_LONG_MS, 0);
+	uc_stream_reset(&self->stream);
+	uc_prep_nop(SQE_ON(ring), 0);	/* the thread may start asleep: wake it */
+	ASSERT_SUBMIT_ON(ring, 1);
+	REAP_ON(ring, 1);
+	for (i = 1; i <= N; i++) {
+		seen_set += !!(sq_flags(ring) & IORING_SQ_NEED_WAKEUP);
+		uc_prep_nop(SQE_ON(ring), i);
+		ASSERT_SUBMIT_ON(ring, 1);
+		REAP_ON(ring, 1);
+		sleep_us(2000);
+	}
+	EXPECT_EQ(0U, seen_set) TH_LOG("NEED_WAKEUP seen %u times while busy", seen_set);
+	for (i = 0; i <= N; i++)
+		want[i] = (struct uc_cqe_expect)CQE(i, 0, 0);
+	EXPECT_COLLECTED_ON(ring, want, N + 1, UC_ORDERED);
+}
+
+/*
+ * Asserts that SQEs published while the thread sleeps stay unconsumed (the
+ * SQ head does not move, no CQE, for 100 ms) until IORING_ENTER_SQ_WAKEUP,
+ * then are consumed and complete: the application "must call
+ * io_uring_enter(2) to wake the kernel thread" (io_uring_setup(2)). The
+ * tail is published behind the backend, whose submit would wake the thread.
+ */
+CASE(sqes_published_to_a_sleeping_thread_wait_for_sq_wakeup)
+{
+	static const struct uc_cqe_expect want[] = { CQE(UD_A, 0, 0), CQE(UD_B, 0, 0) };
+	struct uc_ring_state before, after;
+	struct sq_words w;
+	struct uc_ring *ring;
+
+	NOT_WITH_TASKRUN_MODES();
+	ring = SQPOLL_RING(IDLE_SHORT_MS, 0);
+	ASSERT_EQ(0, sq_words_map(ring, &w));
+	ASSERT_TRUE(NEED_WAKEUP_WITHIN(ring, BOUND_MS)) TH_LOG("the thread never slept");
+	uc_prep_nop(SQE_ON(ring), UD_A);
+	uc_prep_nop(SQE_ON(ring), UD_B);
+	uc_ring_state(ring, &before);
+	sq_words_publish(&w, 2);
+	sleep_us(100 * 1000);
+	uc_ring_state(ring, &after);
+	EXPECT_EQ(before.sq_head, after.sq_head) TH_LOG("a sleeping thread took SQEs");
+	EXPECT_EQ(before.cq_tail, after.cq_tail) TH_LOG("a sleeping thread posted CQEs");
+	EXPECT_EQ(IORING_SQ_NEED_WAKEUP, after.sq_flags & IORING_SQ_NEED_WAKEUP);
+	EXPECT_EQ(0, ref_sys_enter(after.ring_fd, 0, 0, IORING_ENTER_SQ_WAKEUP, NULL, 0));
+	EXPECT_TRUE(SQ_CONSUMED_WITHIN(ring, BOUND_MS)) TH_LOG("SQ_WAKEUP did not wake it");
+	EXPECT_STREAM_ON(ring, want, 2, UC_ORDERED);
+	uc_submit(ring);	/* the backend stores the same tail: in step again */
+	munmap(w.map, w.len);
+}
+
+/*
+ * Asserts the other half of the wakeup protocol: an SQE published while the
+ * thread is awake, with NEED_WAKEUP read clear after a full barrier, is
+ * consumed with no system call at all (the thread re-reads the tail after
+ * setting the flag, io_sq_thread()). This is all a10 does when it submits.
+ */
+CASE(sqes_published_to_an_awake_thread_need_no_enter)
+{
+	static const struct uc_cqe_expect want[] = { CQE(UD_B, 0, 0) };
+	struct sq_words w;
+	struct uc_ring *ring;
+	uint32_t flags;
+
+	NOT_WITH_TASKRUN_MODES();
+	UC_MODES_EXCEPT(UC_M_SQPOLL, "the mode's 20 ms idle could put the thread to sleep "
+			"between warm-up and publish");
+	ring = SQPOLL_RING(IDLE_LONG_MS, 0);
+	ASSERT_EQ(0, sq_words_map(ring, &w));
+	NOP_ROUND_TRIP(ring, UD_A);
+	uc_prep_nop(SQE_ON(ring), UD_B);
+	sq_words_publish(&w, 1);
+	ref_smp_mb();	/* tail store before flag load: pairs with the thread's smp_mb */
+	flags = ref_load_relaxed(w.flags);
+	ASSERT_EQ(0U, flags & IORING_SQ_NEED_WAKEUP) TH_LOG("asleep within its 1 s idle");
+	EXPECT_TRUE(SQ_CONSUMED_WITHIN(ring, BOUND_MS)) TH_LOG("an awake thread ignored the SQE");
+	EXPECT_STREAM_ON(ring, want, 1, UC_ORDERED);
+	uc_submit(ring);
+	munmap(w.map, w.len);
+}
+
+/*
+ * Asserts that IORING_ENTER_SQ_WAKEUP on a thread that is awake is harmless:
+ * the enter returns 0, posts nothing, and the next SQE still completes.
+ */
+CASE(sq_wakeup_on_an_awake_thread_is_harmless)
+{
+	static const struct uc_cqe_expect want[] = { CQE(UD_B, 0, 0) };
+	struct uc_ring_state st;
+	struct uc_ring *ring;
+
+	NOT_WITH_TASKRUN_MODES();
+	ring = SQPOLL_RING(IDLE_LONG_MS, 0);
+	NOP_ROUND_TRIP(ring, UD_A);
+	uc_ring_state(ring, &st);
+	EXPECT_EQ(0, ref_sys_enter(st.ring_fd, 0, 0, IORING_ENTER_SQ_WAKEUP, NULL, 0));
+	uc_prep_nop(SQE_ON(ring), UD_B);
+	ASSERT_SUBMIT_ON(ring, 1);
+	EXPECT_STREAM_ON(ring, want, 1, UC_ORDERED);
+}
+
+/*
+ * Asserts that io_uring_enter() on an SQPOLL ring returns to_submit without
+ * submitting anything itself: "the return value will generally be the same
+ * as to_submit as submission happens outside the context of the system
+ * call" (io_uring_enter(2), RETURN VALUE). Nothing is posted.
+ */
+CASE(enter_returns_to_submit_because_the_thread_submits)
+{
+	struct uc_ring_state st;
+	struct uc_ring *ring;
+
+	NOT_WITH_TASKRUN_MODES();
+	ring = SQPOLL_RING(IDLE_SHORT_MS, 0);
+	uc_ring_state(ring, &st);
+	EXPECT_EQ(3, ref_sys_enter(st.ring_fd, 3, 0, 0, NULL, 0));
+	EXPECT_STREAM_ON(ring, NULL, 0, UC_ORDERED);
+}
+
+/*
+ * Asserts what IORING_ENTER_SQ_WAIT documents: "it will wait until at least
+ * one entry is free in the SQ ring" (io_uring_enter(2)). A full SQ of 8 NOPs
+ * is published to a sleeping thread pinned to our own CPU (so SQ_WAIT really
+ * sleeps until the thread runs), then one enter wakes and waits. It returns
+ * 0, and a free slot shows within a bounded wait: the head is published when
+ * the thread ends its batch, which older kernels' SQ_WAIT could return
+ * before (harness/case_ring.c, uc_get_sqe_wait()). All 8 then complete.
+ */
+CASE(sq_wait_returns_once_the_thread_frees_a_slot)
+{
+	struct io_uring_params p = { .flags = IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF,
+				     .sq_thread_idle = IDLE_SHORT_MS };
+	struct uc_cqe_expect want[UC_DEFAULT_ENTRIES];
+	struct uc_ring_state st;
+	struct uc_ring *ring;
+	struct sq_words w;
+	cpu_set_t one;
+	unsigned i;
+
+	NOT_WITH_TASKRUN_MODES();
+	p.sq_thread_cpu = (unsigned)sched_getcpu();
+	CPU_ZERO(&one);
+	CPU_SET(p.sq_thread_cpu, &one);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(one), &one));
+	ring = RING_NEW(UC_DEFAULT_ENTRIES, &p);
+	ASSERT_EQ(0, sq_words_map(ring, &w));
+	ASSERT_TRUE(NEED_WAKEUP_WITHIN(ring, BOUND_MS)) TH_LOG("the thread never slept");
+	for (i = 0; i < UC_DEFAULT_ENTRIES; i++) {
+		uc_prep_nop(SQE_ON(ring), UD_A + i);
+		want[i] = (struct uc_cqe_expect)CQE(UD_A + i, 0, 0);
+	}
+	sq_words_publish(&w, UC_DEFAULT_ENTRIES);
+	uc_ring_state(ring, &st);
+	ASSERT_EQ(st.sq_entries, st.sq_tail - st.sq_head) TH_LOG("SQ not full");
+	EXPECT_EQ(0, ref_sys_enter(st.ring_fd, 0, 0,
+				   IORING_ENTER_SQ_WAKEUP | IORING_ENTER_SQ_WAIT, NULL, 0));
+	EXPECT_TRUE(WAIT_UNTIL(uc_sq_unconsumed(ring) < st.sq_entries, BOUND_MS))
+		TH_LOG("no free slot after SQ_WAIT");
+	EXPECT_STREAM_ON(ring, want, UC_DEFAULT_ENTRIES, UC_ORDERED);
+	uc_submit(ring);
+	munmap(w.map, w.len);
+}
+
+/* Asserts that SQ_WAIT with free SQ slots returns 0 at once (well within 1 s). */
+CASE(sq_wait_with_free_slots_returns_at_once)
+{
+	struct uc_ring_state st;
+	struct uc_ring *ring;
+	int64_t t0;
+
+	NOT_WITH_TASKRUN_MODES();
+	ring = SQPOLL_RING(IDLE_SHORT_MS, 0);
+	uc_ring_state(ring, &st);
+	t0 = now_us();
+	EXPECT_EQ(0, ref_sys_enter(st.ring_fd, 0, 0, IORING_ENTER_SQ_WAIT, NULL, 0));
+	EXPECT_GT(1000000, now_us() - t0);
+	EXPECT_STREAM_ON(ring, NULL, 0, UC_ORDERED);
+}
+
+/*
+ * Asserts that the wakeup protocol holds over and over: three times the
+ * thread idles into NEED_WAKEUP, and each time the backend's submit, which
+ * must wake it, gets a NOP through (a10 depends on exactly this).
+ */
+CASE(submit_wakes_the_thread_after_every_idle_period)
+{
+	static const struct uc_cqe_expect want[] = {
+		CQE(UD_A, 0, 0), CQE(UD_B, 0, 0), CQE(UD_C, 0, 0),
+	};
+	struct uc_ring *ring;
+	unsigned i;
+
+	NOT_WITH_TASKRUN_MODES();
+	ring = SQPOLL_RING(IDLE_SHORT_MS, 0);
+	uc_stream_reset(&self->stream);
+	for (i = 0; i < ARRAY_LEN(want); i++) {
+		ASSERT_TRUE(NEED_WAKEUP_WITHIN(ring, BOUND_MS)) TH_LOG("round %u: no sleep", i);
+		uc_prep_nop(SQE_ON(ring), want[i].user_data);
+		ASSERT_SUBMIT_ON(ring, 1);
+		REAP_ON(ring, 1);
+	}
+	EXPECT_COLLECTED_ON(ring, want, ARRAY_LEN(want), UC_ORDERED);
+}
+
+/*
+ * Asserts that an enter with GETEVENTS on an SQPOLL ring waits for a
+ * completion the thread posts: a 20 ms timeout submitted through the thread,
+ * then one enter(min_complete = 1) returns with its CQE already in the ring.
+ */
+CASE(getevents_waits_for_a_completion_the_thread_posts)
+{
+	static const struct __kernel_timespec ms20 = { .tv_nsec = 20 * 1000 * 1000 };
+	static const struct uc_cqe_expect want[] = { CQE(UD_TIMEOUT, -ETIME, 0) };
+	struct uc_ring_state st;
+	struct uc_ring *ring;
+
+	NOT_WITH_TASKRUN_MODES();
+	ring = SQPOLL_RING(IDLE_LONG_MS, 0);
+	uc_prep_timeout(SQE_ON(ring), &ms20, 0, 0, UD_TIMEOUT);
+	ASSERT_SUBMIT_ON(ring, 1);
+	uc_ring_state(ring, &st);
+	EXPECT_EQ(0, ref_sys_enter(st.ring_fd, 0, 1, IORING_ENTER_GETEVENTS, NULL, 0));
+	uc_ring_state(ring, &st);
+	EXPECT_EQ(1U, st.cq_tail - st.cq_head) TH_LOG("GETEVENTS returned without the CQE");
+	EXPECT_STREAM_ON(ring, want, 1, UC_ORDERED);
+}
+
+/*
+ * Asserts that a disabled SQPOLL ring leaves published SQEs alone (for
+ * 50 ms) and that IORING_REGISTER_ENABLE_RINGS sets the thread going on them
+ * (the thread skips R_DISABLED rings; enabling wakes it, io_uring/register.c).
+ */
+CASE(disabled_ring_is_left_alone_until_enabled)
+{
+	static const struct uc_cqe_expect want[] = { CQE(UD_A, 0, 0) };
+	struct uc_ring_state before, after;
+	struct uc_ring *ring;
+	struct sq_words w;
+
+	NOT_WITH_TASKRUN_MODES();
+	ring = SQPOLL_RING(IDLE_LONG_MS, IORING_SETUP_R_DISABLED);
+	ASSERT_EQ(0, sq_words_map(ring, &w));
+	uc_prep_nop(SQE_ON(ring), UD_A);
+	uc_ring_state(ring, &before);
+	sq_words_publish(&w, 1);
+	sleep_us(50 * 1000);
+	uc_ring_state(ring, &after);
+	EXPECT_EQ(before.sq_head, after.sq_head) TH_LOG("SQE taken from a disabled ring");
+	ASSERT_EQ(0, uc_register(ring, IORING_REGISTER_ENABLE_RINGS, NULL, 0));
+	EXPECT_TRUE(SQ_CONSUMED_WITHIN(ring, BOUND_MS)) TH_LOG("enabling did not start it");
+	EXPECT_STREAM_ON(ring, want, 1, UC_ORDERED);
+	uc_submit(ring);
+	munmap(w.map, w.len);
+}
+
+/*
+ * Asserts that a consumed SQE's slot is the application's again: once the
+ * head has passed a 30 ms timeout, the slot is overwritten with garbage, and
+ * the timeout still completes as submitted (everything it needs was read
+ * when it was consumed, FEAT_SUBMIT_STABLE; io_uring_setup(2)).
+ */
+CASE(a_consumed_slot_may_be_overwritten_at_once)
+{
+	static const struct __kernel_timespec ms30 = { .tv_nsec = 30 * 1000 * 1000 };
+	static const struct uc_cqe_expect want[] = { CQE(UD_TIMEOUT, -ETIME, 0) };
+	struct io_uring_sqe *sqe;
+	struct uc_ring *ring;
+
+	NOT_WITH_TASKRUN_MODES();
+	REQUIRE_FEATURE(IORING_FEAT_SUBMIT_STABLE);
+	ring = SQPOLL_RING(IDLE_LONG_MS, 0);
+	sqe = uc_prep_timeout(SQE_ON(ring), &ms30, 0, 0, UD_TIMEOUT);
+	ASSERT_SUBMIT_ON(ring, 1);
+	ASSERT_TRUE(SQ_CONSUMED_WITHIN(ring, BOUND_MS));
+	memset(sqe, 0xa5, ring->sqe_size);
+	EXPECT_STREAM_ON(ring, want, 1, UC_ORDERED);
+}
+
+/*
+ * Asserts that an SQ array entry naming no SQE is dropped by the thread:
+ * sq_dropped grows by one, nothing is posted, and the next SQE runs
+ * ("dropped ... is incremented for each invalid submission queue entry",
+ * io_uring_setup(2)). The index is written behind the backend and restored.
+ */
+CASE(invalid_sq_array_index_is_dropped)
+{
+	static const struct uc_cqe_expect want[] = { CQE(UD_B, 0, 0) };
+	struct uc_ring_state before, after;
+	struct uc_ring *ring;
+	struct sq_words w;
+	uint32_t slot;
+
+	NOT_WITH_TASKRUN_MODES();
+	UC_MODES_EXCEPT(UC_M_NO_SQARRAY, "there is no SQ array to put a bad index in");
+	ring = SQPOLL_RING(IDLE_LONG_MS, 0);
+	ASSERT_EQ(0, sq_words_map(ring, &w));
+	ASSERT_NE(NULL, w.array);
+	uc_prep_nop(SQE_ON(ring), UD_A);
+	uc_ring_state(ring, &before);
+	slot = before.sq_tail & (before.sq_entries - 1);
+	w.array[slot] = 1000 * before.sq_entries;	/* no such SQE */
+	sq_words_publish(&w, 1);
+	if (thread_needs_wakeup(&w))
+		ref_sys_enter(before.ring_fd, 0, 0, IORING_ENTER_SQ_WAKEUP, NULL, 0);
+	EXPECT_TRUE(SQ_CONSUMED_WITHIN(ring, BOUND_MS));
+	uc_ring_state(ring, &after);
+	EXPECT_EQ(before.sq_dropped + 1, after.sq_dropped);
+	w.array[slot] = slot;	/* the identity the backend set up */
+	uc_submit(ring);	/* in step again: nothing new to publish */
+	uc_prep_nop(SQE_ON(ring), UD_B);
+	ASSERT_SUBMIT_ON(ring, 1);
+	EXPECT_STREAM_ON(ring, want, 1, UC_ORDERED);
+	munmap(w.map, w.len);
+}
+
+/* --- several submitting threads --- */
+
+enum { SUBMITTERS = 4, PER_SUBMITTER = 64 };
+
+struct submitter {
+	pthread_t thread;
+	pthread_mutex_t *lock;
+	struct uc_ring *ring;
+	unsigned id;
+	int err;		/* first failure: -errno, or -EBUSY for a full SQ */
+};
+
+/* user_data of submitter id's i-th NOP */
+#define SUBMITTER_UD(id, i) (((uint64_t)(id) + 1) << 32 | (i))
+
+static void *submit_nops(void *arg)
+{
+	struct submitter *s = arg;
+	struct io_uring_sqe *sqe;
+	unsigned i;
+	int ret;
+
+	for (i = 0; i < PER_SUBMITTER && !s->err; i++) {
+		/* the backend is one application-side SQ: one submitter at a time */
+		pthread_mutex_lock(s->lock);
+		sqe = uc_get_sqe_wait(s->ring);
+		if (!sqe) {
+			s->err = -EBUSY;
+		} else {
+			uc_prep_nop(sqe, SUBMITTER_UD(s->id, i));
+			ret = uc_submit(s->ring);
+			if (ret < 0)
+				s->err = ret;
+		}
+		pthread_mutex_unlock(s->lock);
+	}
+	return NULL;
+}
+
+/*
+ * Asserts that 4 threads submitting 64 NOPs each to one SQPOLL ring (SQE
+ * allocation and submit under a mutex, as the application must serialise
+ * its side of the SQ) lose and duplicate nothing: every user_data completes
+ * exactly once, and each thread's NOPs in its own order (the SQ thread
+ * issues in SQ order and a NOP completes as it is issued).
+ */
+CASE(concurrent_submitters_lose_and_duplicate_nothing)
+{
+	struct io_uring_params p = { .flags = IORING_SETUP_SQPOLL | IORING_SETUP_CQSIZE,
+				     .cq_entries = 512, .sq_thread_idle = IDLE_SHORT_MS };
+	struct uc_cqe_expect want[SUBMITTERS * PER_SUBMITTER];
+	struct submitter sub[SUBMITTERS];
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	struct uc_ring *ring;
+	unsigned t, i, started = 0;
+
+	NOT_WITH_TASKRUN_MODES();
+	ring = RING_NEW(UC_DEFAULT_ENTRIES, &p);
+	for (t = 0; t < SUBMITTERS; t++) {
+		sub[t] = (struct submitter){ .lock = &lock, .ring = ring, .id = t };
+		if (pthread_create(&sub[t].thread, NULL, submit_nops, &sub[t]))
+			break;
+		started++;
+	}
+	for (t = 0; t < started; t++)
+		pthread_join(sub[t].thread, NULL);
+	ASSERT_EQ(SUBMITTERS, started);
+	for (t = 0; t < SUBMITTERS; t++)
+		EXPECT_EQ(0, sub[t].err) TH_LOG("submitter %u", t);
+	for (t = 0; t < SUBMITTERS; t++)
+		for (i = 0; i < PER_SUBMITTER; i++)
+			want[t * PER_SUBMITTER + i] = (struct uc_cqe_expect)CQE(
+				SUBMITTER_UD(t, i), 0, 0, .chain = (uint16_t)(t + 1));
+	EXPECT_STREAM_ON(ring, want, SUBMITTERS * PER_SUBMITTER, UC_PARTIAL);
+}
+
+/* --- links and drain through the SQ thread --- */
+
+/* Asserts that an IO_LINK chain of four NOPs completes in chain order. */
+CASE(linked_chain_completes_in_order)
+{
+	static const struct uc_cqe_expect want[] = {
+		CQE(UD_A, 0, 0), CQE(UD_B, 0, 0), CQE(UD_C, 0, 0), CQE(UD_D, 0, 0),
+	};
+	struct uc_ring *ring;
+
+	NOT_WITH_TASKRUN_MODES();
+	ring = SQPOLL_RING(IDLE_SHORT_MS, 0);
+	uc_prep_nop(SQE_ON(ring), UD_A)->flags = IOSQE_IO_LINK;
+	uc_prep_nop(SQE_ON(ring), UD_B)->flags = IOSQE_IO_LINK;
+	uc_prep_nop(SQE_ON(ring), UD_C)->flags = IOSQE_IO_LINK;
+	uc_prep_nop(SQE_ON(ring), UD_D);
+	ASSERT_SUBMIT_ON(ring, 4);
+	EXPECT_STREAM_ON(ring, want, 4, UC_ORDERED);
+}
+
+/*
+ * Asserts that a failing chain head cancels the rest: a READ of fd -1 fails
+ * with -EBADF when issued by the SQ thread and both linked NOPs complete
+ * with -ECANCELED, in chain order (io_uring_enter(2), IOSQE_IO_LINK).
+ */
+CASE(link_failure_cancels_the_rest_of_the_chain)
+{
+	static const struct uc_cqe_expect want[] = {
+		CQE(UD_READ, -EBADF, 0), CQE(UD_B, -ECANCELED, 0), CQE(UD_C, -ECANCELED, 0),
+	};
+	struct uc_ring *ring;
+	char buf[8];
+
+	NOT_WITH_TASKRUN_MODES();
+	ring = SQPOLL_RING(IDLE_SHORT_MS, 0);
+	uc_prep_read(SQE_ON(ring), -1, buf, sizeof(buf), 0, UD_READ)->flags = IOSQE_IO_LINK;
+	uc_prep_nop(SQE_ON(ring), UD_B)->flags = IOSQE_IO_LINK;
+	uc_prep_nop(SQE_ON(ring), UD_C);
+	ASSERT_SUBMIT_ON(ring, 3);
+	EXPECT_STREAM_ON(ring, want, 3, UC_ORDERED);
+}
+
+/*
+ * Asserts that IO_DRAIN waits for everything before it under SQPOLL too: a
+ * drained NOP after a 20 ms timeout completes after the timeout's -ETIME.
+ */
+CASE(drain_waits_for_earlier_requests)
+{
+	static const struct __kernel_timespec ms20 = { .tv_nsec = 20 * 1000 * 1000 };
+	static const struct uc_cqe_expect want[] = {
+		CQE(UD_TIMEOUT, -ETIME, 0, .phase = 0),
+		CQE(UD_A, 0, 0, .phase = 1),
+	};
+	struct uc_ring *ring;
+
+	NOT_WITH_TASKRUN_MODES();
+	ring = SQPOLL_RING(IDLE_SHORT_MS, 0);
+	uc_prep_timeout(SQE_ON(ring), &ms20, 0, 0, UD_TIMEOUT);
+	uc_prep_nop(SQE_ON(ring), UD_A)->flags = IOSQE_IO_DRAIN;
+	ASSERT_SUBMIT_ON(ring, 2);
+	EXPECT_STREAM_ON(ring, want, 2, UC_PARTIAL);
+}
+
+/*
+ * Asserts FEAT_SQPOLL_NONFIXED: the SQ thread writes to and reads from a
+ * pipe through plain, unregistered fds (before 5.11 such SQEs got -EBADF).
+ */
+CASE(unregistered_fds_work_under_sqpoll)
+{
+	static const struct uc_cqe_expect want[] = {
+		CQE(UD_WRITE, 6, 0), CQE(UD_READ, 6, 0),
+	};
+	struct uc_ring *ring;
+	char buf[8] = { 0 };
+	int fds[2];
+
+	NOT_WITH_TASKRUN_MODES();
+	REQUIRE_FEATURE(IORING_FEAT_SQPOLL_NONFIXED);
+	PIPE(fds);
+	ring = SQPOLL_RING(IDLE_SHORT_MS, 0);
+	uc_prep_write(SQE_ON(ring), fds[1], "sqpoll", 6, 0, UD_WRITE)->flags = IOSQE_IO_LINK;
+	uc_prep_read(SQE_ON(ring), fds[0], buf, sizeof(buf), 0, UD_READ);
+	ASSERT_SUBMIT_ON(ring, 2);
+	EXPECT_STREAM_ON(ring, want, 2, UC_ORDERED);
+	EXPECT_STREQ("sqpoll", buf);
+}
+
+/*
+ * Self-test: on a real SQPOLL stream (a three-NOP chain), a lost, an extra,
+ * a reordered and a changed CQE are each reported as such.
+ */
+CASE(selftest_wrong_expectations_are_caught)
+{
+	static const struct uc_cqe_expect right[] = {
+		CQE(UD_A, 0, 0), CQE(UD_B, 0, 0), CQE(UD_C, 0, 0),
+	};
+	static const struct uc_cqe_expect lost[] = {
+		CQE(UD_A, 0, 0), CQE(UD_B, 0, 0), CQE(UD_C, 0, 0), CQE(UD_D, 0, 0),
+	};
+	static const struct uc_cqe_expect extra[] = { CQE(UD_A, 0, 0), CQE(UD_B, 0, 0) };
+	static const struct uc_cqe_expect reordered[] = {
+		CQE(UD_B, 0, 0), CQE(UD_A, 0, 0), CQE(UD_C, 0, 0),
+	};
+	static const struct uc_cqe_expect changed[] = {
+		CQE(UD_A, 0, 0), CQE(UD_B, -ECANCELED, 0), CQE(UD_C, 0, 0),
+	};
+	struct uc_ring *ring;
+
+	NOT_WITH_TASKRUN_MODES();
+	ring = SQPOLL_RING(IDLE_SHORT_MS, 0);
+	uc_prep_nop(SQE_ON(ring), UD_A)->flags = IOSQE_IO_LINK;
+	uc_prep_nop(SQE_ON(ring), UD_B)->flags = IOSQE_IO_LINK;
+	uc_prep_nop(SQE_ON(ring), UD_C);
+	ASSERT_SUBMIT_ON(ring, 3);
+	EXPECT_STREAM_ON(ring, right, 3, UC_ORDERED);
+	EXPECT_MISMATCH(UC_MISSING, lost, UC_ORDERED);
+	EXPECT_MISMATCH(UC_EXTRA, extra, UC_ORDERED);
+	EXPECT_MISMATCH(UC_REORDERED, reordered, UC_ORDERED);
+	EXPECT_MISMATCH(UC_WRONG_RES, changed, UC_ORDERED);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * cases/sqpoll_thread.c - the SQPOLL thread as a task of the process: where
+ * it runs (IORING_SETUP_SQ_AFF, sq_thread_cpu), sharing one thread between
+ * rings (IORING_SETUP_ATTACH_WQ with SQPOLL, 5.10), its lifetime (it ends
+ * with its last ring) and its credentials (unprivileged SQPOLL since 5.13).
+ * The polling protocol itself (NEED_WAKEUP, SQ_WAKEUP, SQ_WAIT) is in
+ * cases/sqpoll.c; split by concept.
+ *
+ * The thread is an io thread of this process (create_io_thread()), so it is
+ * found under /proc/self/task: a task that appears with the ring and names
+ * itself iou-sqp-<tid of the creating thread> when it starts (io_sq_thread()).
+ * Sources: io_uring_setup(2) (SQPOLL, SQ_AFF, ATTACH_WQ), io_uring/sqpoll.c,
+ * timeline sections 2 and 12. As in cases/sqpoll.c, each case makes its own
+ * SQPOLL ring, and the coop_taskrun and defer_taskrun modes are excluded:
+ * the kernel refuses SQPOLL with their flags.
+ */
+#include <dirent.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../ref/ring.h"
+#include "uc.h"
+
+enum { UD_A = 0x5a01, UD_B = 0x5a02, UD_C = 0x5a03, UD_D = 0x5a04 };
+
+#define IDLE_LONG_MS	1000	/* the thread stays awake through a case */
+#define BOUND_MS	2000	/* longest wait for something the kernel owes */
+#define MAX_TASKS	64
+
+#define NOT_WITH_TASKRUN_MODES() \
+	UC_MODES_EXCEPT(UC_M_COOP_TASKRUN | UC_M_DEFER_TASKRUN, \
+			"the kernel refuses SQPOLL with COOP_TASKRUN, TASKRUN_FLAG or " \
+			"DEFER_TASKRUN (-EINVAL)")
+
+/* An SQPOLL ring of the fixture's size (plus the variant's mode flags). */
+#define SQPOLL_RING(idle_ms, more_flags) ({ \
+	struct io_uring_params __sp = { .flags = IORING_SETUP_SQPOLL | (more_flags), \
+					.sq_thread_idle = (idle_ms) }; \
+	RING_NEW(UC_DEFAULT_ENTRIES, &__sp); })
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void sleep_us(long us)
+{
+	struct timespec ts = { .tv_sec = us / 1000000, .tv_nsec = (us % 1000000) * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Poll cond every 200 us for up to ms; its last value (true: it came to hold). */
+#define WAIT_UNTIL(cond, ms) ({ \
+	int64_t __end = now_us() + (int64_t)(ms) * 1000; \
+	bool __ok; \
+	while (!(__ok = (cond)) && now_us() < __end) \
+		sleep_us(200); \
+	__ok; })
+
+static int list_tasks(pid_t *tids, int max)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d)) && n < max)
+		if (de->d_name[0] != '.')
+			tids[n++] = (pid_t)atoi(de->d_name);
+	closedir(d);
+	return n;
+}
+
+/* One line of /proc/self/task/<tid>/<file> starting with key ("" for the first). */
+static bool task_line(pid_t tid, const char *file, const char *key, char *out, size_t len)
+{
+	char path[64], line[512];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/%s", tid, file);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, key, strlen(key)))
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(out, len, "%s", line + strlen(key));
+		found = true;
+	}
+	fclose(f);
+	return found;
+}
+
+static bool task_alive(pid_t tid)
+{
+	char comm[32];
+
+	return task_line(tid, "comm", "", comm, sizeof(comm));
+}
+
+/*
+ * The tasks that appeared since before[] was taken, once each has named
+ * itself iou-sqp-<tid of its creator> (the thread does that first thing when
+ * it runs: io_sq_thread()). Returns how many, or -ETIMEDOUT.
+ */
+static int new_sq_threads(const pid_t *before, int nbefore, pid_t *out, int max)
+{
+	char want[32], comm[32];
+	pid_t now[MAX_TASKS];
+	int64_t end = now_us() + BOUND_MS * 1000;
+	int n, i, j, found;
+
+	snprintf(want, sizeof(want), "iou-sqp-%d", (int)syscall(SYS_gettid));
+	for (;;) {
+		n = list_tasks(now, MAX_TASKS);
+		found = 0;
+		for (i = 0; i < n; i++) {
+			for (j = 0; j < nbefore && before[j] != now[i]; j++)
+				;
+			if (j < nbefore)
+				continue;
+			if (!task_line(now[i], "comm", "", comm, sizeof(comm)) ||
+			    strcmp(comm, want))
+				break;		/* not named yet: look again */
+			if (found < max)
+				out[found] = now[i];
+			found++;
+		}
+		if (i == n)
+			return found;
+		if (now_us() > end)
+			return -ETIMEDOUT;
+		sleep_us(500);
+	}
+}
+
+/* Prepare and publish one NOP through the backend, then reap it. */
+#define NOP_ROUND_TRIP(ring, ud) do { \
+	uc_prep_nop(SQE_ON(ring), (ud)); \
+	ASSERT_SUBMIT_ON(ring, 1); \
+	uc_stream_reset(&self->stream); \
+	REAP_ON(ring, 1); \
+	ASSERT_EQ((uint64_t)(ud), self->stream.cqe[0].user_data); \
+} while (0)
+
+/*
+ * Asserts that SQ_AFF binds the thread to sq_thread_cpu: its allowed CPU
+ * list becomes exactly that CPU (the last one this process may use), and
+ * after it has posted a CQE the CPU it last ran on is that CPU.
+ */
+CASE(sq_aff_pins_the_thread_to_the_chosen_cpu)
+{
+	struct io_uring_params p = { .flags = IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF,
+				     .sq_thread_idle = IDLE_LONG_MS };
+	pid_t before[MAX_TASKS], sqt[2];
+	char allowed[64] = "", want[16], stat[512], *f;
+	int nbefore, cpu, last = -1;
+	struct uc_ring *ring;
+	cpu_set_t set;
+
+	NOT_WITH_TASKRUN_MODES();
+	ASSERT_EQ(0, sched_getaffinity(0, sizeof(set), &set));
+	for (cpu = CPU_SETSIZE - 1; cpu > 0 && !CPU_ISSET(cpu, &set); cpu--)
+		;
+	p.sq_thread_cpu = (unsigned)cpu;
+	snprintf(want, sizeof(want), "\t%d", cpu);
+	nbefore = list_tasks(before, MAX_TASKS);
+	ASSERT_LT(0, nbefore);
+	ring = RING_NEW(UC_DEFAULT_ENTRIES, &p);
+	ASSERT_EQ(1, new_sq_threads(before, nbefore, sqt, 2));
+	WAIT_UNTIL(task_line(sqt[0], "status", "Cpus_allowed_list:", allowed, sizeof(allowed)) &&
+		   !strcmp(allowed, want), BOUND_MS);
+	EXPECT_STREQ(want, allowed);
+	NOP_ROUND_TRIP(ring, UD_A);
+	ASSERT_TRUE(task_line(sqt[0], "stat", "", stat, sizeof(stat)));
+	f = strrchr(stat, ')');		/* comm may hold spaces: count fields after it */
+	ASSERT_NE(NULL, f);
+	/* field 39, "processor": the 37th after the ")" */
+	sscanf(f + 1, "%*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
+	       "%*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
+	       "%*s %*s %d", &last);
+	EXPECT_EQ(cpu, last) TH_LOG("stat field 39 (processor)");
+}
+
+/*
+ * Asserts that SQ_AFF naming a CPU that cannot exist is -EINVAL
+ * (io_sq_offload_create(): sq_thread_cpu >= nr_cpu_ids or offline).
+ */
+CASE(sq_aff_with_a_cpu_that_does_not_exist_is_einval)
+{
+	struct io_uring_params p = { .flags = IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF,
+				     .sq_thread_cpu = 1U << 30 };
+	struct uc_ring *ring = NULL;
+
+	NOT_WITH_TASKRUN_MODES();
+	EXPECT_EQ(-EINVAL, RING_TRY(UC_DEFAULT_ENTRIES, &p, &ring));
+}
+
+/* Open ring A (SQPOLL) and B (SQPOLL | ATTACH_WQ to A); the tids of new SQ threads. */
+#define ATTACHED_PAIR(a, b, sqt, nsqt) do { \
+	pid_t __before[MAX_TASKS]; \
+	int __nb = list_tasks(__before, MAX_TASKS); \
+	struct uc_ring_state __st; \
+	struct io_uring_params __pb = { .flags = IORING_SETUP_SQPOLL | IORING_SETUP_ATTACH_WQ, \
+					.sq_thread_idle = IDLE_LONG_MS }; \
+	ASSERT_LT(0, __nb); \
+	(a) = SQPOLL_RING(IDLE_LONG_MS, 0); \
+	uc_ring_state((a), &__st); \
+	__pb.wq_fd = (uint32_t)__st.ring_fd; \
+	(b) = RING_NEW(UC_DEFAULT_ENTRIES, &__pb); \
+	(nsqt) = new_sq_threads(__before, __nb, (sqt), 4); \
+} while (0)
+
+/*
+ * Asserts that ATTACH_WQ with SQPOLL shares the first ring's SQ thread: two
+ * rings, one new iou-sqp thread (5.10; io_attach_sq_data()).
+ */
+CASE(attach_wq_shares_one_sq_thread_between_rings)
+{
+	struct uc_ring *a, *b;
+	pid_t sqt[4];
+	int n;
+
+	NOT_WITH_TASKRUN_MODES();
+	ATTACHED_PAIR(a, b, sqt, n);
+	EXPECT_EQ(1, n) TH_LOG("%d SQ threads for two attached rings", n);
+	(void)a;
+	(void)b;
+}
+
+/* Asserts that the shared thread serves both rings: each ring's NOPs complete on it. */
+CASE(shared_sq_thread_serves_both_rings)
+{
+	static const struct uc_cqe_expect want_a[] = { CQE(UD_A, 0, 0), CQE(UD_B, 0, 0) };
+	static const struct uc_cqe_expect want_b[] = { CQE(UD_C, 0, 0), CQE(UD_D, 0, 0) };
+	struct uc_ring *a, *b;
+	pid_t sqt[4];
+	int n;
+
+	NOT_WITH_TASKRUN_MODES();
+	ATTACHED_PAIR(a, b, sqt, n);
+	ASSERT_EQ(1, n);
+	uc_prep_nop(SQE_ON(a), UD_A);
+	uc_prep_nop(SQE_ON(b), UD_C);
+	uc_prep_nop(SQE_ON(a), UD_B);
+	uc_prep_nop(SQE_ON(b), UD_D);
+	ASSERT_SUBMIT_ON(a, 2);
+	ASSERT_SUBMIT_ON(b, 2);
+	EXPECT_STREAM_ON(a, want_a, 2, UC_ORDERED);
+	EXPECT_STREAM_ON(b, want_b, 2, UC_ORDERED);
+}
+
+/*
+ * Asserts that a shared thread lives as long as any of its rings: closing
+ * the first ring leaves it running (for 100 ms and beyond), and the attached
+ * ring still completes NOPs.
+ */
+CASE(shared_sq_thread_outlives_the_first_ring)
+{
+	static const struct uc_cqe_expect want[] = { CQE(UD_C, 0, 0) };
+	struct uc_ring *a, *b;
+	pid_t sqt[4];
+	int n;
+
+	NOT_WITH_TASKRUN_MODES();
+	ATTACHED_PAIR(a, b, sqt, n);
+	ASSERT_EQ(1, n);
+	uc_ring_close(a);
+	sleep_us(100 * 1000);
+	EXPECT_TRUE(task_alive(sqt[0])) TH_LOG("the thread died with the first ring");
+	uc_prep_nop(SQE_ON(b), UD_C);
+	ASSERT_SUBMIT_ON(b, 1);
+	EXPECT_STREAM_ON(b, want, 1, UC_ORDERED);
+}
+
+/*
+ * Asserts that the SQ thread goes away with its ring: after the only ring
+ * using it is closed, its task disappears within 2 s (the ring is freed
+ * asynchronously, io_ring_exit_work(), which then stops the thread).
+ */
+CASE(sq_thread_exits_when_its_ring_is_closed)
+{
+	pid_t before[MAX_TASKS], sqt[2];
+	struct uc_ring *ring;
+	int nbefore;
+
+	NOT_WITH_TASKRUN_MODES();
+	nbefore = list_tasks(before, MAX_TASKS);
+	ASSERT_LT(0, nbefore);
+	ring = SQPOLL_RING(IDLE_LONG_MS, 0);
+	ASSERT_EQ(1, new_sq_threads(before, nbefore, sqt, 2));
+	uc_ring_close(ring);
+	EXPECT_TRUE(WAIT_UNTIL(!task_alive(sqt[0]), BOUND_MS))
+		TH_LOG("SQ thread %d outlived its ring", sqt[0]);
+}
+
+/* --- privileges --- */
+
+enum {	/* exit codes of the unprivileged child */
+	CHILD_OK, CHILD_CANNOT_DROP, CHILD_NO_IO_URING, CHILD_SQPOLL_DENIED,
+	CHILD_SETUP_FAILED, CHILD_WRONG_CQE, CHILD_WRONG_CREDS,
+};
+
+/* As `nobody`: an SQPOLL ring in the variant's mode, a NOP through it, the thread's uid. */
+static int unprivileged_sqpoll(const struct uc_backend *be, const struct uc_mode *mode)
+{
+	struct io_uring_params plain = { 0 }, extra = { .flags = IORING_SETUP_SQPOLL };
+	struct io_uring_params p = uc_mode_params(mode, &extra);
+	struct passwd *pw = getpwnam("nobody");
+	uid_t uid = pw ? pw->pw_uid : 65534;
+	gid_t gid = pw ? pw->pw_gid : 65534;
+	pid_t before[MAX_TASKS], sqt[2];
+	struct uc_stream s = { 0 };
+	char uids[64], want[64];
+	struct uc_ring ring;
+	const char *why;
+	int ret, nbefore;
+
+	if (setgroups(0, NULL) || setresgid(gid, gid, gid) || setresuid(uid, uid, uid))
+		return CHILD_CANNOT_DROP;
+	ret = ref_sys_setup(2, &plain);
+	if (ret == -EPERM || ret == -EACCES)
+		return CHILD_NO_IO_URING;
+	if (ret >= 0)
+		close(ret);
+	nbefore = list_tasks(before, MAX_TASKS);
+	ret = uc_ring_open(&ring, be, UC_DEFAULT_ENTRIES, &p, &why);
+	if (ret == -EPERM)
+		return CHILD_SQPOLL_DENIED;
+	if (ret)
+		return CHILD_SETUP_FAILED;
+	uc_prep_nop(uc_get_sqe(&ring), UD_A);
+	ret = uc_submit(&ring) >= 0 && uc_collect(&ring, 1, BOUND_MS, &s) == 0 && s.n == 1 &&
+	      s.cqe[0].user_data == UD_A && s.cqe[0].res == 0 ? CHILD_OK : CHILD_WRONG_CQE;
+	snprintf(want, sizeof(want), "\t%u\t%u\t%u\t%u", uid, uid, uid, uid);
+	if (ret == CHILD_OK && (new_sq_threads(before, nbefore, sqt, 2) != 1 ||
+				!task_line(sqt[0], "status", "Uid:", uids, sizeof(uids)) ||
+				strcmp(uids, want)))
+		ret = CHILD_WRONG_CREDS;
+	uc_stream_free(&s);
+	uc_ring_close(&ring);
+	return ret;
+}
+
+/*
+ * Asserts that an unprivileged user (nobody, in a forked child) can make an
+ * SQPOLL ring and that its thread runs NOPs with the creator's credentials
+ * (unprivileged SQPOLL since 5.13, PULL-5.13; timeline section 12). A kernel
+ * answering -EPERM still wants CAP_SYS_NICE/CAP_SYS_ADMIN: SKIP.
+ */
+CASE(sqpoll_works_for_an_unprivileged_user)
+{
+	int status = 0;
+	pid_t pid;
+
+	NOT_WITH_TASKRUN_MODES();
+	REQUIRE_ROOT();
+	fflush(NULL);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(unprivileged_sqpoll(self->be, MODE));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("child status %#x", status);
+	switch (WEXITSTATUS(status)) {
+	case CHILD_NO_IO_URING:
+		SKIP(return, "io_uring is not available to nobody (kernel.io_uring_disabled "
+		     "or io_uring_group)");
+	case CHILD_SQPOLL_DENIED:
+		SKIP(return, "kernel still requires privilege for SQPOLL: EPERM as nobody "
+		     "(before 5.13)");
+	}
+	EXPECT_EQ(CHILD_OK, WEXITSTATUS(status))
+		TH_LOG("child: 1 cannot drop privileges, 4 setup failed, 5 wrong CQE, "
+		       "6 SQ thread not running as nobody");
+}
+
+/*
+ * Self-test: on the real streams of two rings sharing one SQ thread, a CQE
+ * expected on the wrong ring and a wrong res are each caught.
+ */
+CASE(selftest_wrong_expectations_are_caught)
+{
+	static const struct uc_cqe_expect right[] = { CQE(UD_C, 0, 0) };
+	static const struct uc_cqe_expect other_rings[] = { CQE(UD_A, 0, 0) };
+	static const struct uc_cqe_expect wrong_res[] = { CQE(UD_C, -ECANCELED, 0) };
+	struct uc_ring *a, *b;
+	pid_t sqt[4];
+	int n;
+
+	NOT_WITH_TASKRUN_MODES();
+	ATTACHED_PAIR(a, b, sqt, n);
+	ASSERT_EQ(1, n);
+	NOP_ROUND_TRIP(a, UD_A);
+	uc_prep_nop(SQE_ON(b), UD_C);
+	ASSERT_SUBMIT_ON(b, 1);
+	EXPECT_STREAM_ON(b, right, 1, UC_ORDERED);
+	EXPECT_MISMATCH(UC_WRONG_USER_DATA, other_rings, UC_ORDERED);
+	EXPECT_MISMATCH(UC_WRONG_RES, wrong_res, UC_ORDERED);
+}
+
+TEST_HARNESS_MAIN
