@@ -84,7 +84,7 @@ static void emit_result(struct run_group *g, bool ok, const char *name, size_t n
 	const char *text = directive;
 	int idx = case_index(g, name, name_len);
 	const char *known = g->opts ? run_known_reason(g->opts->known, g->opts->nknown,
-						       g->area->name, name, name_len,
+						       g->area->name, name, name_len, g->mode,
 						       g->opts->kernel) : NULL;
 
 	if (idx >= 0)

@@ -5,8 +5,9 @@
  * A file of lines "AREA.CASE-GLOB KERNEL-GLOB REASON..." (as distribution
  * CIs keep skip lists for the kernel selftests). A listed case that fails on
  * a kernel matching KERNEL-GLOB is reported XFAIL with the reason; one that
- * passes is XPASS ("fixed? drop the line"). Neither fails the run. Blank
- * lines and lines starting with # are ignored.
+ * passes is XPASS ("fixed? drop the line"). Neither fails the run. A case
+ * glob ending in @MODE-GLOB applies only in those setup modes. Blank lines
+ * and lines starting with # are ignored.
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -66,14 +67,19 @@ fail:
 }
 
 const char *run_known_reason(const struct run_known *list, unsigned n, const char *area,
-			     const char *name, size_t name_len, const char *kernel)
+			     const char *name, size_t name_len, const char *mode,
+			     const char *kernel)
 {
-	char full[512];
+	char full[512], with_mode[600];
 	unsigned i;
 
 	snprintf(full, sizeof(full), "%s.%.*s", area, (int)name_len, name);
-	for (i = 0; i < n; i++)
-		if (!fnmatch(list[i].cases, full, 0) && !fnmatch(list[i].kernel, kernel, 0))
+	snprintf(with_mode, sizeof(with_mode), "%s@%s", full, mode);
+	for (i = 0; i < n; i++) {
+		const char *subject = strchr(list[i].cases, '@') ? with_mode : full;
+
+		if (!fnmatch(list[i].cases, subject, 0) && !fnmatch(list[i].kernel, kernel, 0))
 			return list[i].reason;
+	}
 	return NULL;
 }

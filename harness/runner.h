@@ -66,9 +66,10 @@ struct run_known {
 
 int run_known_load(const char *path, struct run_known **out, unsigned *n, char *why,
 		   size_t len);
-/* The reason if area.name on this kernel is a known issue, else NULL. */
+/* The reason if area.name in mode on this kernel is a known issue, else NULL. */
 const char *run_known_reason(const struct run_known *list, unsigned n, const char *area,
-			     const char *name, size_t name_len, const char *kernel);
+			     const char *name, size_t name_len, const char *mode,
+			     const char *kernel);
 
 /* One (area, backend, mode): one run of the area binary. */
 struct run_group {

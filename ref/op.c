@@ -49,7 +49,12 @@ struct ref_op *ref_op_from_user_data(uint64_t user_data)
 void ref_op_started(struct ref_op *op)
 {
 	op->state = REF_OP_RUNNING;
-	if (op->mem)
+	/*
+	 * A single-shot or zero-copy operation's memory is the kernel's alone
+	 * until the final CQE. A multishot one is shared read-only (a10): the
+	 * owner reads results as they come, so it is not poisoned.
+	 */
+	if (op->mem && op->kind != REF_OP_MULTISHOT)
 		KERNEL_OWNS(op->mem, op->mem_len);
 }
 
@@ -125,10 +130,18 @@ int ref_op_drop(struct ref_op *op, const struct ref_op_ring *ring)
 	default:
 		return -EINVAL;	/* already dropped or complete */
 	}
-	op->state = REF_OP_DROPPED;
+	/*
+	 * SQEs the caller prepared and has not submitted go first, as their
+	 * own batch: the end of a batch ends any chain, so the cancel cannot
+	 * become a member of the caller's IO_LINK chain.
+	 */
+	ret = ring->submit(ring->ctx);
+	if (ret < 0)
+		return ret;	/* still RUNNING: the caller may drop again */
 	sqe = ring->get_sqe(ring->ctx);
 	if (!sqe)
-		return -EBUSY;	/* the final CQE still releases it, just later */
+		return -EBUSY;	/* still RUNNING: retry once the SQ has room */
+	op->state = REF_OP_DROPPED;
 	sqe->opcode = IORING_OP_ASYNC_CANCEL;
 	sqe->fd = -1;
 	sqe->addr = ref_op_user_data(op);

@@ -23,7 +23,10 @@
  * is ASan-poisoned, so any user-space access in between is reported.
  *
  * The layer talks to any ring through two callbacks, so the same code runs
- * over ref and over the harness's backends (liburing included).
+ * over ref and over the harness's backends (liburing included). It owns the
+ * user_data space of the rings it is used on: a CQE whose user_data has
+ * either of its two low bits set is taken for one of its operations, so
+ * other requests on such a ring keep those bits clear.
  */
 #ifndef UC_REF_OP_H
 #define UC_REF_OP_H
@@ -95,10 +98,12 @@ void ref_op_started(struct ref_op *op);
 struct ref_op *ref_op_cqe(uint64_t user_data, int32_t res, uint32_t flags);
 
 /*
- * The owner goes away. NOT_STARTED or DONE: released now. RUNNING: an
- * IORING_OP_ASYNC_CANCEL for it is submitted (internal user_data) and the
- * memory stays alive, poisoned, until the final CQE. Returns 0 or -errno
- * (from getting an SQE or submitting the cancel; the op is DROPPED anyway).
+ * The owner goes away. NOT_STARTED or DONE: released now. RUNNING: SQEs
+ * already prepared are submitted first (so the cancel joins no chain of
+ * theirs), then an IORING_OP_ASYNC_CANCEL for the op (internal user_data);
+ * the memory stays alive, poisoned, until the final CQE. Returns 0, or
+ * -errno with the op still RUNNING when no cancel could be queued (SQ full:
+ * -EBUSY; drop again later), so nothing is ever left unreleasable.
  */
 int ref_op_drop(struct ref_op *op, const struct ref_op_ring *ring);
 
