@@ -2,7 +2,8 @@
 /*
  * cases/cancel.c - what IORING_OP_ASYNC_CANCEL and IORING_REGISTER_SYNC_CANCEL
  * match and return (what then becomes of the request, its chain, its owner
- * and its ring: cases/cancel_lifetime.c).
+ * and its ring: cases/cancel_lifetime.c; a cancel of a request io-wq is
+ * already running: cases/cancel_iowq.c).
  *
  * A cancel looks for its target among the ring's pending requests (io-wq
  * work, armed polls, timeouts) by a key: user_data by default, the file
@@ -25,6 +26,7 @@
 
 #include "../ref/ring.h"
 #include "uc.h"
+#include "prep_cancel.h"
 
 enum {
 	UD_READ = 0x7ead, UD_READ2 = 0x7eae,		/* pipe reads */
@@ -32,16 +34,13 @@ enum {
 	UD_TIMEOUT = 0x7100,
 	UD_SHARED = 0x5a5a,	/* a key several requests carry at once */
 	UD_CANCEL = 0xca00, UD_CANCEL2 = 0xca01, UD_CANCEL3 = 0xca02,
-	UD_NOBODY = 0xdead,	/* no request has it */
+	UD_NOBODY = UC_UD_NOBODY,	/* no request has it */
 };
 
 #define CANCEL_UNKNOWN_FLAG	(1U << 31)	/* no kernel defines it */
 #define ALL			IORING_ASYNC_CANCEL_ALL
-#define MS			1000000LL
 
 static const struct __kernel_timespec ts_long = { .tv_sec = 10 };
-/* io_uring_sync_cancel_reg.timeout -1/-1: no timeout */
-static const struct __kernel_timespec no_timeout = { .tv_sec = -1, .tv_nsec = -1 };
 /* where pending reads would put a byte; a cancelled read writes nothing */
 static char sink[16];
 
@@ -67,17 +66,6 @@ static struct io_uring_sqe *prep_cancel_op(struct io_uring_sqe *sqe, uint8_t opc
 	uc_prep_cancel(sqe, key, IORING_ASYNC_CANCEL_OP | flags, ud);
 	sqe->len = opcode;
 	return sqe;
-}
-
-/* IORING_REGISTER_SYNC_CANCEL, nr_args 1 (io_uring_register(2)): what it returns. */
-static int sync_cancel(struct uc_ring *ring, uint64_t key, int fd, uint32_t flags,
-		       uint8_t opcode)
-{
-	struct io_uring_sync_cancel_reg reg = {
-		.addr = key, .fd = fd, .flags = flags, .timeout = no_timeout, .opcode = opcode,
-	};
-
-	return uc_register(ring, IORING_REGISTER_SYNC_CANCEL, &reg, 1);
 }
 
 /*
@@ -123,43 +111,6 @@ static int probe_cancel_flags(uint32_t flags)
 	ASSERT_NE(-ENOTSUP, __r) TH_LOG("cancel flag probe could not run"); \
 } while (0)
 
-/* Sync cancel of a key nobody has: -ENOENT where it exists, -EINVAL before 6.0. */
-#define REQUIRE_SYNC_CANCEL() do { \
-	int __r = sync_cancel(RING, UD_NOBODY, 0, 0, 0); \
-	if (__r == -EINVAL) \
-		SKIP(return, "kernel lacks IORING_REGISTER_SYNC_CANCEL (trial: EINVAL)"); \
-	ASSERT_EQ(-ENOENT, __r); \
-} while (0)
-
-static bool sq_empty(struct uc_ring *ring)
-{
-	const struct timespec pause = { .tv_nsec = 100 * 1000 };
-	unsigned tries;
-
-	for (tries = 0; uc_sq_unconsumed(ring) && tries < 10000; tries++)
-		nanosleep(&pause, NULL);
-	return !uc_sq_unconsumed(ring);
-}
-
-/*
- * SQPOLL: a synchronous cancel bypasses the SQ, so its target must be issued
- * first; the SQ thread publishes its head once it has issued what it took
- * (io_submit_sqes()). Wait up to 1 s for that.
- */
-#define SQ_TAKEN(ring) ASSERT_TRUE(sq_empty(ring)) TH_LOG("the SQ thread never took the SQEs")
-
-/* The stream is this one CQE, nothing else. */
-static void expect_one(struct __test_metadata *_metadata, FIXTURE_DATA(ring) *self,
-		       uint64_t ud, int res)
-{
-	const struct uc_cqe_expect want[] = { CQE(ud, res, 0) };
-
-	EXPECT_STREAM(want);
-}
-#define EXPECT_ONE(ud, res) expect_one(_metadata, self, (ud), (res))
-/* Submit the SQE prepared: it alone completes, with res. */
-#define EXPECT_ONLY(ud, res) do { ASSERT_SUBMIT(1); EXPECT_ONE(ud, res); } while (0)
-
 /* Submit the cancel prepared: target -ECANCELED, the cancel res, either order. */
 static void expect_cancels(struct __test_metadata *_metadata, FIXTURE_DATA(ring) *self,
 			   uint64_t target, uint64_t cancel, int res)
@@ -171,9 +122,6 @@ static void expect_cancels(struct __test_metadata *_metadata, FIXTURE_DATA(ring)
 }
 #define EXPECT_CANCELS(target, cancel, res) \
 	expect_cancels(_metadata, self, (target), (cancel), (res))
-
-/* Write one byte into a pipe: whichever read waits on it completes with 1. */
-#define FEED(fd) ASSERT_EQ(1, write((fd), "x", 1))
 
 /* --- keyed on user_data (the default) --- */
 
@@ -639,7 +587,7 @@ CASE(sync_cancel_returns_zero_and_posts_only_the_target)
 	prep_pipe_read(SQE(), fds[0], UD_READ);
 	ASSERT_SUBMIT(1);
 	SQ_TAKEN(RING);
-	EXPECT_EQ(0, sync_cancel(RING, UD_READ, 0, 0, 0));
+	EXPECT_EQ(0, uc_sync_cancel(RING, UD_READ, 0, 0, 0, uc_no_timeout));
 	EXPECT_ONE(UD_READ, -ECANCELED);
 }
 
@@ -647,7 +595,7 @@ CASE(sync_cancel_returns_zero_and_posts_only_the_target)
 CASE(sync_cancel_of_unknown_user_data_is_enoent)
 {
 	REQUIRE_SYNC_CANCEL();
-	EXPECT_EQ(-ENOENT, sync_cancel(RING, UD_NOBODY, 0, 0, 0));
+	EXPECT_EQ(-ENOENT, uc_sync_cancel(RING, UD_NOBODY, 0, 0, 0, uc_no_timeout));
 	EXPECT_NO_CQE();
 }
 
@@ -666,12 +614,12 @@ CASE(sync_cancel_all_returns_number_cancelled)
 
 	REQUIRE_SYNC_CANCEL();
 	PIPE(fds);
-	EXPECT_EQ(0, sync_cancel(RING, UD_NOBODY, 0, ALL, 0));
+	EXPECT_EQ(0, uc_sync_cancel(RING, UD_NOBODY, 0, ALL, 0, uc_no_timeout));
 	for (i = 0; i < 3; i++)
 		prep_pipe_read(SQE(), fds[0], UD_SHARED);
 	ASSERT_SUBMIT(3);
 	SQ_TAKEN(RING);
-	EXPECT_EQ(3, sync_cancel(RING, UD_SHARED, 0, ALL, 0));
+	EXPECT_EQ(3, uc_sync_cancel(RING, UD_SHARED, 0, ALL, 0, uc_no_timeout));
 	EXPECT_STREAM_UNORDERED(want);
 }
 
@@ -687,7 +635,7 @@ CASE(sync_cancel_fd_cancels_request_on_that_file)
 	prep_pipe_read(SQE(), b[0], UD_READ2);
 	ASSERT_SUBMIT(2);
 	SQ_TAKEN(RING);
-	EXPECT_EQ(0, sync_cancel(RING, 0, a[0], IORING_ASYNC_CANCEL_FD, 0));
+	EXPECT_EQ(0, uc_sync_cancel(RING, 0, a[0], IORING_ASYNC_CANCEL_FD, 0, uc_no_timeout));
 	EXPECT_ONE(UD_READ, -ECANCELED);
 	FEED(b[1]);
 	EXPECT_ONE(UD_READ2, 1);
@@ -703,7 +651,8 @@ CASE(sync_cancel_op_cancels_requests_of_that_opcode)
 
 	REQUIRE_SYNC_CANCEL();
 	PIPE(fds);
-	ret = sync_cancel(RING, 0, 0, IORING_ASYNC_CANCEL_OP, IORING_OP_POLL_ADD);
+	ret = uc_sync_cancel(RING, 0, 0, IORING_ASYNC_CANCEL_OP, IORING_OP_POLL_ADD,
+			     uc_no_timeout);
 	if (ret == -EINVAL)
 		SKIP(return, "kernel rejects a sync cancel keyed on the opcode (trial: EINVAL)");
 	ASSERT_EQ(-ENOENT, ret);
@@ -711,7 +660,8 @@ CASE(sync_cancel_op_cancels_requests_of_that_opcode)
 	prep_pipe_read(SQE(), fds[0], UD_READ);
 	ASSERT_SUBMIT(2);
 	SQ_TAKEN(RING);
-	EXPECT_EQ(0, sync_cancel(RING, 0, 0, IORING_ASYNC_CANCEL_OP, IORING_OP_POLL_ADD));
+	EXPECT_EQ(0, uc_sync_cancel(RING, 0, 0, IORING_ASYNC_CANCEL_OP, IORING_OP_POLL_ADD,
+				    uc_no_timeout));
 	EXPECT_ONE(UD_POLL, -ECANCELED);
 	FEED(fds[1]);
 	EXPECT_ONE(UD_READ, 1);
@@ -727,7 +677,7 @@ CASE(sync_cancel_op_cancels_requests_of_that_opcode)
  */
 CASE(sync_cancel_bad_arguments_are_rejected)
 {
-	struct io_uring_sync_cancel_reg reg = { .addr = UD_NOBODY, .timeout = no_timeout };
+	struct io_uring_sync_cancel_reg reg = { .addr = UD_NOBODY, .timeout = uc_no_timeout };
 
 	REQUIRE_SYNC_CANCEL();
 	EXPECT_EQ(-EINVAL, uc_register(RING, IORING_REGISTER_SYNC_CANCEL, &reg, 0));

@@ -2,193 +2,38 @@
 /*
  * cases/cancel_lifetime.c - what a cancel does to a request over time, and
  * what becomes of requests whose owner goes away (what a cancel matches and
- * returns: cases/cancel.c).
+ * returns: cases/cancel.c; cancelling a request io-wq is already running:
+ * cases/cancel_iowq.c).
  *
  * A cancelled request posts one final CQE: -ECANCELED, or its own result if
  * it completed first, so a cancel racing a completion has a set of outcomes
- * and never loses or doubles a CQE. A request running in io-wq can only be
- * interrupted (-EALREADY, io_uring_prep_cancel(3)); the synchronous cancel
- * waits for it up to its timeout (-ETIME, io_uring_register_sync_cancel(3)).
- * A cancelled member fails the rest of an IO_LINK chain, not of a hardlink
- * (io_uring_enter(2)); a multishot request ends with one CQE without
- * IORING_CQE_F_MORE. Requests go with their ring; an exiting task's are
- * left to die when they fire. The ref/op.h layer keeps a dropped operation's
- * memory alive and untouched until its final CQE (a10, seed 001); it runs
- * here over the harness ring, so through both backends, and under ASan in
- * make check. Where this kernel deviates from the documentation the case
- * fails, naming the deviation and its cause; the project's CI lists those in
- * reports/known-issues.txt. Timeline sections 10 and 12.
+ * and never loses or doubles a CQE. A cancelled member fails the rest of an
+ * IO_LINK chain, not of a hardlink (io_uring_enter(2)); a multishot request
+ * ends with one CQE without IORING_CQE_F_MORE. Requests go with their ring;
+ * an exiting task's are left to die when they fire. The ref/op.h layer
+ * keeps a dropped operation's memory alive and untouched until its final
+ * CQE (a10, seed 001); it runs here over the harness ring, so through both
+ * backends, and under ASan in make check. Timeline sections 10 and 12.
  */
-#include <dirent.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../ref/op.h"
 #include "uc.h"
+#include "prep_cancel.h"
 
-enum {
-	UD_READ = 0x7ead, UD_POLL = 0x9011, UD_SPLICE = 0x5711, UD_NOP = 0x11,
-	UD_CANCEL = 0xca00,
-};
+enum { UD_READ = 0x7ead, UD_POLL = 0x9011, UD_NOP = 0x11, UD_CANCEL = 0xca00 };
 
 #define MORE		IORING_CQE_F_MORE
-#define MS		1000000LL
 #define OP_BUF_LEN	64
 #define OP_PATTERN	0xa5	/* an owned buffer's bytes until the kernel writes */
-#define KERNEL_ERESTARTSYS 512	/* include/linux/errno.h: never for userspace */
 
-static const struct __kernel_timespec no_timeout = { .tv_sec = -1, .tv_nsec = -1 };
 /* where reads put bytes nobody checks; static, so valid in a forked child and in us */
 static char sink[8];
-
-/* Write one byte into a pipe: whichever read waits on it completes with 1. */
-#define FEED(fd) ASSERT_EQ(1, write((fd), "x", 1))
-
-static int64_t now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
-}
-
-/* Poll cond(arg) every 100 us for up to ms milliseconds. */
-static bool wait_for(bool (*cond)(void *), void *arg, int ms)
-{
-	const struct timespec pause = { .tv_nsec = 100 * 1000 };
-	int64_t deadline = now_ns() + ms * MS;
-
-	while (!cond(arg)) {
-		if (now_ns() > deadline)
-			return false;
-		nanosleep(&pause, NULL);
-	}
-	return true;
-}
-
-static bool sq_empty(void *ring)
-{
-	return !uc_sq_unconsumed(ring);
-}
-
-/* SQPOLL: the SQ thread publishes its head after issuing what it took. */
-#define SQ_TAKEN(ring) ASSERT_TRUE(wait_for(sq_empty, (ring), 1000)) TH_LOG("SQ never drained")
-
-/* A splice of len bytes between pipes, no offsets (-1). */
-static struct io_uring_sqe *prep_splice(struct io_uring_sqe *sqe, int fd_in, int fd_out,
-					uint32_t len, uint64_t ud)
-{
-	uc_prep_rw(sqe, IORING_OP_SPLICE, fd_out, NULL, len, (uint64_t)-1, ud);
-	sqe->splice_off_in = (uint64_t)-1;
-	sqe->splice_fd_in = fd_in;
-	return sqe;
-}
-
-/* IORING_REGISTER_SYNC_CANCEL by user_data, nr_args 1 (io_uring_register(2)). */
-static int sync_cancel(struct uc_ring *ring, uint64_t key, struct __kernel_timespec timeout)
-{
-	struct io_uring_sync_cancel_reg reg = { .addr = key, .timeout = timeout };
-
-	return uc_register(ring, IORING_REGISTER_SYNC_CANCEL, &reg, 1);
-}
-
-#define REQUIRE_SYNC_CANCEL() do { \
-	int __r = sync_cancel(RING, UD_CANCEL, no_timeout); \
-	if (__r == -EINVAL) \
-		SKIP(return, "kernel lacks IORING_REGISTER_SYNC_CANCEL (trial: EINVAL)"); \
-	ASSERT_EQ(-ENOENT, __r); \
-} while (0)
-
-/*
- * A deviation from the documented behaviour that the stream alone would
- * describe poorly: fail, naming what the kernel did and why. CIs that have
- * triaged it list it in their known-issues file (reports/known-issues.txt).
- */
-#define DEVIATION(fmt, ...) do { \
-	printf("# kernel deviation: " fmt "\n", ##__VA_ARGS__); \
-	uc_fail(_metadata, "kernel deviation: " fmt, ##__VA_ARGS__); \
-	return; \
-} while (0)
-
-#define WHY_ENOENT_FOR_RUNNING "io_try_cancel() drops io-wq's -EALREADY when the later " \
-	"poll and timeout lookups find nothing, and its second pass (ctx->tctx_list) " \
-	"misses the SQPOLL thread's io-wq"
-#define WHY_SYNC_MISSES_SQPOLL "a sync cancel of a request running in the SQPOLL " \
-	"thread's io-wq is -ENOENT at once: it never searches that io-wq"
-
-/* Whether the collected stream is exactly want (no diagnostics). */
-static bool stream_is(const struct uc_stream *s, const struct uc_cqe_expect *want,
-		      unsigned n, enum uc_order order)
-{
-	struct uc_match m;
-	bool ok = uc_stream_match(want, n, order, s->cqe, s->n, &m);
-
-	uc_match_release(&m);
-	return ok;
-}
-
-/* Collect n CQEs into the fixture's stream, to classify them by hand. */
-#define COLLECT(n) do { \
-	uc_stream_reset(&self->stream); \
-	ASSERT_EQ(0, uc_collect(RING, (n), uc_wait_ms(), &self->stream)); \
-} while (0)
-
-/* Scan /proc/self/task/<tid>/<what> with fmt; returns the items matched. */
-static int scan_task(pid_t tid, const char *what, const char *fmt, ...)
-{
-	char path[64];
-	va_list ap;
-	FILE *f;
-	int n = 0;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/%s", tid, what);
-	f = fopen(path, "re");
-	if (f) {
-		va_start(ap, fmt);
-		n = vfscanf(f, fmt, ap);
-		va_end(ap);
-		fclose(f);
-	}
-	return n;
-}
-
-/* A thread's state letter ('S', 'D', ...) and name (no ')' in ours); 0 if gone. */
-static char task_state(pid_t tid, char comm[64])
-{
-	char state = 0;
-
-	return scan_task(tid, "stat", "%*d (%63[^)]) %c", comm, &state) == 2 ? state : 0;
-}
-
-/*
- * Some io-wq worker of ours ("iou-wrk-*") is in state *(char *)state: 'S'
- * asleep (a case process starts with none idle, and one made for a pending
- * request takes it before it can sleep), 'D' uninterruptibly.
- */
-static bool iowq_worker_in(void *state)
-{
-	struct dirent *de;
-	bool found = false;
-	char comm[64];
-	DIR *d = opendir("/proc/self/task");
-
-	while (d && !found && (de = readdir(d)))
-		found = de->d_name[0] != '.' && task_state(atoi(de->d_name), comm) ==
-			*(char *)state && !strncmp(comm, "iou-wrk-", 8);
-	if (d)
-		closedir(d);
-	return found;
-}
 
 /* --- races with completion --- */
 
@@ -220,278 +65,6 @@ CASE(cancel_racing_poll_wakeup_has_two_outcomes)
 	uc_prep_cancel(SQE(), UD_READ, 0, UD_CANCEL);
 	ASSERT_SUBMIT(1);
 	EXPECT_STREAM_ONE_OF(allowed, 2);
-}
-
-/* --- requests running in io-wq --- */
-
-/*
- * Asserts that a splice blocked in an io-wq worker (splice always runs
- * there; its source pipe is empty) can only be interrupted: cancel
- * -EALREADY, splice -EINTR ("interrupted due to the cancelation",
- * io_uring_prep_cancel(3)); if no worker had taken it yet, 0 and -ECANCELED.
- * Known deviations (failures, listed in reports/known-issues.txt): the splice posts -ERESTARTSYS (-512), as only
- * io_uring/rw.c maps restart codes; the cancel says -ENOENT
- * (WHY_ENOENT_FOR_RUNNING), always with SQPOLL, else when the worker wins.
- */
-CASE(cancel_interrupts_running_iowq_splice_with_eintr)
-{
-	static const struct uc_cqe_expect running[] = {
-		CQE(UD_SPLICE, -EINTR, 0), CQE(UD_CANCEL, -EALREADY, 0),
-	};
-	static const struct uc_cqe_expect queued[] = {
-		CQE(UD_SPLICE, -ECANCELED, 0), CQE(UD_CANCEL, 0, 0),
-	};
-	static const struct uc_cqe_expect deviating[] = {
-		CQE_ONE_OF(UD_SPLICE, 0, -EINTR, -KERNEL_ERESTARTSYS),
-		CQE_ONE_OF(UD_CANCEL, 0, -EALREADY, -ENOENT),
-	};
-	const struct uc_cqe_seen *c0, *c1;
-	int src[2], dst[2];
-	char asleep = 'S';
-
-	REQUIRE_OP(IORING_OP_SPLICE);
-	PIPE(src);
-	PIPE(dst);
-	prep_splice(SQE(), src[0], dst[1], 1, UD_SPLICE);
-	ASSERT_SUBMIT(1);
-	wait_for(iowq_worker_in, &asleep, 2000);	/* not asserted: both outcomes count */
-	uc_prep_cancel(SQE(), UD_SPLICE, 0, UD_CANCEL);
-	ASSERT_SUBMIT(1);
-	COLLECT(2);
-	if (stream_is(&self->stream, running, 2, UC_UNORDERED) ||
-	    stream_is(&self->stream, queued, 2, UC_UNORDERED))
-		return;
-	if (!stream_is(&self->stream, deviating, 2, UC_UNORDERED)) {
-		EXPECT_COLLECTED_ON(RING, running, 2, UC_UNORDERED);
-		return;
-	}
-	c0 = &self->stream.cqe[0];
-	c1 = &self->stream.cqe[1];
-	DEVIATION("interrupted splice res %d, its cancel %d: -512 is -ERESTARTSYS, mapped "
-		    "to -EINTR in io_uring/rw.c only; -ENOENT: " WHY_ENOENT_FOR_RUNNING,
-		    (c0->user_data == UD_SPLICE ? c0 : c1)->res,
-		    (c0->user_data == UD_CANCEL ? c0 : c1)->res);
-}
-
-/*
- * A read io-wq runs and no cancel can stop: a thread's splice(2) from a
- * socket holds the pipe's mutex while it waits, interruptibly, for data
- * (splice_file_to_pipe() locks the pipe around the socket read), so an
- * IOSQE_ASYNC read of that pipe sleeps in mutex_lock, out of reach of the
- * signal io-wq sends a cancelled worker. Both are seen in /proc: the thread
- * asleep in splice(2), a worker in 'D'. A byte on the socket ends it: the
- * splice moves it into the pipe, the read takes it (1). A releaser thread
- * can send it later, and interrupt a sync cancel still asleep 1 s after.
- */
-struct stuck_read {
-	int pipe[2], sock[2];
-	pthread_t splicer, releaser, waiter;
-	pid_t tid;			/* the splicer's, published before it splices */
-	ssize_t spliced;
-	int release_after_ms;		/* 0: the case releases it itself */
-	int64_t released_at;
-	bool waiter_returned, waiter_kicked;
-	char buf[8];
-};
-
-static void *splice_one_byte(void *arg)
-{
-	struct stuck_read *sr = arg;
-
-	__atomic_store_n(&sr->tid, gettid(), __ATOMIC_RELEASE);
-	sr->spliced = splice(sr->sock[0], NULL, sr->pipe[1], NULL, 1, 0);
-	return NULL;
-}
-
-/* The splicer sleeps ('S') inside splice(2): in the socket read, pipe locked. */
-static bool splicer_holds_pipe(void *arg)
-{
-	struct stuck_read *sr = arg;
-	pid_t tid = __atomic_load_n(&sr->tid, __ATOMIC_ACQUIRE);
-	char comm[64];
-	long nr = -1;	/* /proc/.../syscall says "running" when not in one */
-
-	return tid && task_state(tid, comm) == 'S' &&
-	       scan_task(tid, "syscall", "%ld", &nr) == 1 && nr == SYS_splice;
-}
-
-static void stuck_read_release(struct stuck_read *sr)
-{
-	__atomic_store_n(&sr->released_at, now_ns(), __ATOMIC_RELEASE);
-	if (write(sr->sock[1], "x", 1) != 1)
-		__atomic_store_n(&sr->released_at, -1, __ATOMIC_RELEASE);
-}
-
-static bool waiter_returned(void *arg)
-{
-	return __atomic_load_n(&((struct stuck_read *)arg)->waiter_returned, __ATOMIC_ACQUIRE);
-}
-
-static void ignore_signal(int sig)
-{
-	(void)sig;
-}
-
-static void *release_later(void *arg)
-{
-	struct stuck_read *sr = arg;
-
-	usleep(sr->release_after_ms * 1000);
-	stuck_read_release(sr);
-	if (!wait_for(waiter_returned, sr, 1000)) {
-		__atomic_store_n(&sr->waiter_kicked, true, __ATOMIC_RELEASE);
-		pthread_kill(sr->waiter, SIGUSR1);	/* no SA_RESTART: its wait ends */
-	}
-	return NULL;
-}
-
-/* Release (unless the releaser does), then the splice must have moved its byte. */
-static void stuck_read_end(struct __test_metadata *_metadata, struct stuck_read *sr)
-{
-	if (sr->release_after_ms) {
-		EXPECT_EQ(0, pthread_join(sr->releaser, NULL));
-	} else {
-		stuck_read_release(sr);
-	}
-	EXPECT_EQ(0, pthread_join(sr->splicer, NULL));
-	EXPECT_EQ(1, sr->spliced);
-}
-
-/* Pin the read (user_data UD_READ); NULL, or why it cannot be (all undone). */
-static const char *stuck_read_start(struct __test_metadata *_metadata,
-				    FIXTURE_DATA(ring) *self, struct stuck_read *sr)
-{
-	static const struct uc_cqe_expect read_done[] = { CQE(UD_READ, 1, 0) };
-	struct sigaction kick = { .sa_handler = ignore_signal };
-	char uninterruptible = 'D';
-
-	PIPE(sr->pipe);
-	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sr->sock));
-	TRACK_FD(sr->sock[0]);
-	TRACK_FD(sr->sock[1]);
-	ASSERT_EQ(0, pthread_create(&sr->splicer, NULL, splice_one_byte, sr));
-	if (!wait_for(splicer_holds_pipe, sr, 2000)) {
-		stuck_read_release(sr);
-		pthread_join(sr->splicer, NULL);
-		return "no thread seen asleep in splice(2) (/proc/self/task/<tid>/syscall)";
-	}
-	uc_prep_read(SQE(), sr->pipe[0], sr->buf, sizeof(sr->buf), 0, UD_READ)->flags =
-		IOSQE_ASYNC;
-	ASSERT_SUBMIT(1);
-	if (!wait_for(iowq_worker_in, &uninterruptible, 2000)) {
-		stuck_read_release(sr);
-		pthread_join(sr->splicer, NULL);
-		EXPECT_STREAM(read_done);
-		return "the io-wq read of a locked pipe never slept in 'D' (a nowait pipe "
-		       "read that only trylocks would poll instead)";
-	}
-	if (sr->release_after_ms) {
-		ASSERT_EQ(0, sigaction(SIGUSR1, &kick, NULL));
-		sr->waiter = pthread_self();
-		ASSERT_EQ(0, pthread_create(&sr->releaser, NULL, release_later, sr));
-	}
-	return NULL;
-}
-
-#define STUCK_READ(sr) do { \
-	const char *__why = stuck_read_start(_metadata, self, (sr)); \
-	if (__why) \
-		SKIP(return, "cannot pin a read in io-wq: %s", __why); \
-} while (0)
-
-/*
- * Asserts that a cancel finding its request running in io-wq, beyond
- * stopping, is -EALREADY ("progressed far enough that cancelation is no
- * longer possible", io_uring_prep_cancel(3)); the read then completes (1).
- * -ENOENT is a deviation (WHY_ENOENT_FOR_RUNNING), seen with SQPOLL.
- */
-CASE(cancel_of_unstoppable_running_request_is_ealready)
-{
-	static const struct uc_cqe_expect already[] = { CQE(UD_CANCEL, -EALREADY, 0) };
-	static const struct uc_cqe_expect not_found[] = { CQE(UD_CANCEL, -ENOENT, 0) };
-	static const struct uc_cqe_expect read_done[] = { CQE(UD_READ, 1, 0) };
-	struct stuck_read sr = { .tid = 0 };
-	bool deviates;
-
-	STUCK_READ(&sr);
-	uc_prep_cancel(SQE(), UD_READ, 0, UD_CANCEL);
-	ASSERT_SUBMIT(1);
-	COLLECT(1);
-	deviates = stream_is(&self->stream, not_found, 1, UC_ORDERED);
-	if (!deviates)
-		EXPECT_COLLECTED_ON(RING, already, 1, UC_ORDERED);
-	stuck_read_end(_metadata, &sr);
-	EXPECT_STREAM(read_done);
-	if (deviates)
-		DEVIATION("the cancel of a request running in io-wq is -ENOENT: "
-			    WHY_ENOENT_FOR_RUNNING);
-}
-
-/*
- * Asserts that a synchronous cancel without a timeout waits while its
- * request runs in io-wq and returns 0 once it is gone (commit 78a861b94959:
- * "it'll wait for the cancelation to come in before returning"; the kernel
- * retries until the request is no longer found): after the releaser, 50 ms
- * on, let the read finish (a causal order, not a timing bound), and by
- * itself. Known deviations (failures, listed in reports/known-issues.txt): -ENOENT at once with SQPOLL; with
- * DEFER_TASKRUN it sleeps on after the read completed, until the releaser's
- * signal, as the completion is deferred to this very task and
- * io_req_local_work_add() wakes only a GETEVENTS waiter.
- */
-CASE(sync_cancel_waits_until_running_request_is_gone)
-{
-	static const struct uc_cqe_expect read_done[] = { CQE(UD_READ, 1, 0) };
-	struct stuck_read sr = { .tid = 0, .release_after_ms = 50 };
-	int64_t returned_at;
-	int ret;
-
-	REQUIRE_SYNC_CANCEL();
-	STUCK_READ(&sr);
-	ret = sync_cancel(RING, UD_READ, no_timeout);
-	returned_at = now_ns();
-	__atomic_store_n(&sr.waiter_returned, true, __ATOMIC_RELEASE);
-	stuck_read_end(_metadata, &sr);
-	EXPECT_STREAM(read_done);
-	if (ret == -ENOENT)
-		DEVIATION(WHY_SYNC_MISSES_SQPOLL);
-	if (sr.waiter_kicked && (ret == 0 || ret == -EINTR))
-		DEVIATION("on a DEFER_TASKRUN ring a sync cancel sleeps on after its io-wq "
-			    "request completed (res %d after a signal 1 s later): the deferred "
-			    "completion wakes only a GETEVENTS waiter", ret);
-	EXPECT_FALSE(sr.waiter_kicked) TH_LOG("the sync cancel never returned by itself");
-	EXPECT_EQ(0, ret);
-	EXPECT_LT(0, sr.released_at) TH_LOG("the releaser could not send the byte");
-	EXPECT_LE(sr.released_at, returned_at) TH_LOG("returned before the read could finish");
-}
-
-/*
- * Asserts that a synchronous cancel with a 20 ms timeout returns -ETIME
- * when its running request cannot be stopped ("-ETIME will be returned if
- * exceeded", io_uring_register_sync_cancel(3)), not before 20 ms less the
- * clock's resolution (hrtimers never fire early; no upper bound but the case
- * timeout); the read then completes (1). -ENOENT with SQPOLL: a deviation, as above.
- */
-CASE(sync_cancel_times_out_with_etime_on_an_unyielding_request)
-{
-	static const struct __kernel_timespec ts_20ms = { .tv_nsec = 20 * MS };
-	static const struct uc_cqe_expect read_done[] = { CQE(UD_READ, 1, 0) };
-	struct stuck_read sr = { .tid = 0 };
-	struct timespec res;
-	int64_t start, took;
-	int ret;
-
-	REQUIRE_SYNC_CANCEL();
-	STUCK_READ(&sr);
-	clock_getres(CLOCK_MONOTONIC, &res);
-	start = now_ns();
-	ret = sync_cancel(RING, UD_READ, ts_20ms);
-	took = now_ns() - start;
-	stuck_read_end(_metadata, &sr);
-	EXPECT_STREAM(read_done);
-	if (ret == -ENOENT)
-		DEVIATION(WHY_SYNC_MISSES_SQPOLL);
-	EXPECT_EQ(-ETIME, ret);
-	EXPECT_LE(20 * MS - res.tv_nsec, took) TH_LOG("returned after %lld ns", (long long)took);
 }
 
 /* --- multishot requests and chains --- */
@@ -603,7 +176,7 @@ static void child_queues_read_and_exits(struct __test_metadata *_metadata,
 					const FIXTURE_VARIANT(ring) *variant,
 					struct uc_ring *ring, int fd)
 {
-	int64_t deadline = now_ns() + 5000 * MS;
+	int64_t deadline = uc_now_ns() + 5000 * MS;
 	int status = 0;
 	pid_t pid = fork();
 
@@ -620,10 +193,10 @@ static void child_queues_read_and_exits(struct __test_metadata *_metadata,
 		if (!sqe)
 			_exit(3);
 		uc_prep_read(sqe, fd, sink, sizeof(sink), 0, UD_READ);
-		_exit(uc_submit(ring) == 1 && wait_for(sq_empty, ring, 1000) ? 0 : 4);
+		_exit(uc_submit(ring) == 1 && uc_sq_taken_within(ring, 1000) ? 0 : 4);
 	}
 	while (waitpid(pid, &status, WNOHANG) == 0) {
-		if (now_ns() > deadline) {
+		if (uc_now_ns() > deadline) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
 			ASSERT_TRUE(false) TH_LOG("the exiting task hung");
@@ -646,7 +219,7 @@ static void expect_pipe_abandoned(struct __test_metadata *_metadata,
 				  FIXTURE_DATA(ring) *self, int fds[2])
 {
 	struct pollfd in = { .fd = fds[0], .events = POLLIN };
-	int64_t deadline = now_ns() + 1000 * MS;
+	int64_t deadline = uc_now_ns() + 1000 * MS;
 	sigset_t pipe_sig;
 	bool epipe = false;
 	char c = 0;
@@ -659,7 +232,7 @@ static void expect_pipe_abandoned(struct __test_metadata *_metadata,
 	EXPECT_EQ(1, read(fds[0], &c, 1));
 	EXPECT_EQ('x', c);
 	CLOSE_FD(fds[0]);
-	while (!epipe && now_ns() < deadline) {	/* 1 byte a ms: never fills the pipe */
+	while (!epipe && uc_now_ns() < deadline) {	/* 1 byte a ms: never fills the pipe */
 		epipe = write(fds[1], "y", 1) < 0 && errno == EPIPE;
 		usleep(1000);
 	}

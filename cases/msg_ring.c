@@ -94,17 +94,6 @@ static int trial_send_fd(uint32_t flags)
 	ASSERT_EQ(-EBADF, __r) TH_LOG("SEND_FD trial failed"); \
 } while (0)
 
-/* Submit the one SQE prepared on the fixture ring: it alone completes, with res. */
-static void expect_only(struct __test_metadata *_metadata, FIXTURE_DATA(ring) *self,
-			uint64_t ud, int res)
-{
-	const struct uc_cqe_expect want[] = { CQE(ud, res, 0) };
-
-	ASSERT_SUBMIT(1);
-	EXPECT_STREAM(want);
-}
-#define EXPECT_ONLY(ud, res) expect_only(_metadata, self, (ud), (res))
-
 /* --- data messages --- */
 
 /*

@@ -119,17 +119,6 @@ static void eventfd_drain(struct __test_metadata *_metadata, int efd)
 	ASSERT_EQ(sizeof(count), read(efd, &count, sizeof(count)));
 }
 
-/* Submit the one SQE prepared: it alone completes, with res. */
-static void expect_only(struct __test_metadata *_metadata, FIXTURE_DATA(ring) *self,
-			uint64_t ud, int res)
-{
-	const struct uc_cqe_expect want[] = { CQE(ud, res, 0) };
-
-	ASSERT_SUBMIT(1);
-	EXPECT_STREAM(want);
-}
-#define EXPECT_ONLY(ud, res) expect_only(_metadata, self, (ud), (res))
-
 /* --- one-shot polls --- */
 
 /*

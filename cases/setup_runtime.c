@@ -23,6 +23,7 @@
 
 #include "../ref/ring.h"
 #include "uc.h"
+#include "tasks.h"
 
 enum {
 	UD_A = 0x5e01, UD_B = 0x5e02, UD_C = 0x5e03, UD_BAD = 0xbad, UD_READ = 0x7ead,
@@ -53,25 +54,13 @@ CASE(submit_all_runs_the_good_sqes_after_a_bad_one)
 	EXPECT_STREAM_ON(ring, want, 3, UC_ORDERED);
 }
 
-/* Is thread tid in an uninterruptible sleep (state D) within 2 s? */
+/* Is thread tid in an uninterruptible sleep (state D) within 2 s? (Not if it is gone.) */
 static bool task_in_d_state(pid_t tid)
 {
-	char path[64], stat[256], *s;
-	int tries;
+	char state;
 
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	for (tries = 0; tries < 2000; tries++, usleep(1000)) {
-		FILE *f = fopen(path, "re");
-
-		if (!f)
-			return false;
-		s = fgets(stat, sizeof(stat), f);
-		fclose(f);
-		s = s ? strrchr(stat, ')') : NULL;
-		if (s && s[1] == ' ' && s[2] == 'D')
-			return true;
-	}
-	return false;
+	UC_WAIT_UNTIL((state = uc_task_state(tid)) == 'D' || !state, 2000);
+	return state == 'D';
 }
 
 /*

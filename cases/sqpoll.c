@@ -29,6 +29,8 @@
 
 #include "../ref/ring.h"
 #include "uc.h"
+#include "clock.h"
+#include "prep_sqpoll.h"
 
 enum {
 	UD_A = 0x5a01, UD_B = 0x5a02, UD_C = 0x5a03, UD_D = 0x5a04,
@@ -39,10 +41,6 @@ enum {
 #define IDLE_LONG_MS	1000	/* for cases that need it awake throughout */
 #define BOUND_MS	2000	/* longest wait for something the kernel owes */
 
-#define NOT_WITH_TASKRUN_MODES() \
-	UC_MODES_EXCEPT(UC_M_COOP_TASKRUN | UC_M_DEFER_TASKRUN, \
-			"the kernel refuses SQPOLL with COOP_TASKRUN, TASKRUN_FLAG or " \
-			"DEFER_TASKRUN (-EINVAL)")
 /* For timing cases: SQE and CQE layout change nothing the thread's clock sees. */
 #define TIMING_MODES_ONLY() do { \
 	NOT_WITH_TASKRUN_MODES(); \
@@ -50,27 +48,6 @@ enum {
 			"timing does not depend on the SQE/CQE layout; default and sqpoll " \
 			"cover both idle settings"); \
 } while (0)
-
-/* An SQPOLL ring of the fixture's size (plus the variant's mode flags). */
-#define SQPOLL_RING(idle_ms, more_flags) ({ \
-	struct io_uring_params __sp = { .flags = IORING_SETUP_SQPOLL | (more_flags), \
-					.sq_thread_idle = (idle_ms) }; \
-	RING_NEW(UC_DEFAULT_ENTRIES, &__sp); })
-
-static int64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static void sleep_us(long us)
-{
-	struct timespec ts = { .tv_sec = us / 1000000, .tv_nsec = (us % 1000000) * 1000 };
-
-	nanosleep(&ts, NULL);
-}
 
 static uint32_t sq_flags(struct uc_ring *ring)
 {
@@ -80,15 +57,7 @@ static uint32_t sq_flags(struct uc_ring *ring)
 	return st.sq_flags;
 }
 
-/* Poll cond every 200 us for up to ms; its last value (true: it came to hold). */
-#define WAIT_UNTIL(cond, ms) ({ \
-	int64_t __end = now_us() + (int64_t)(ms) * 1000; \
-	bool __ok; \
-	while (!(__ok = (cond)) && now_us() < __end) \
-		sleep_us(200); \
-	__ok; })
-#define NEED_WAKEUP_WITHIN(ring, ms) WAIT_UNTIL(sq_flags(ring) & IORING_SQ_NEED_WAKEUP, (ms))
-#define SQ_CONSUMED_WITHIN(ring, ms) WAIT_UNTIL(!uc_sq_unconsumed(ring), (ms))
+#define NEED_WAKEUP_WITHIN(ring, ms) UC_WAIT_UNTIL(sq_flags(ring) & IORING_SQ_NEED_WAKEUP, (ms))
 
 /*
  * The SQ ring's head, tail and flags mapped a second time, from the ring fd.
@@ -145,15 +114,6 @@ static bool thread_needs_wakeup(struct sq_words *w)
 	return ref_load_relaxed(w->flags) & IORING_SQ_NEED_WAKEUP;
 }
 
-/* Prepare and publish one NOP through the backend, then reap it (a warm-up). */
-#define NOP_ROUND_TRIP(ring, ud) do { \
-	uc_prep_nop(SQE_ON(ring), (ud)); \
-	ASSERT_SUBMIT_ON(ring, 1); \
-	uc_stream_reset(&self->stream); \
-	REAP_ON(ring, 1); \
-	ASSERT_EQ((uint64_t)(ud), self->stream.cqe[0].user_data); \
-} while (0)
-
 /*
  * Asserts that a thread without work sets IORING_SQ_NEED_WAKEUP once
  * sq_thread_idle has passed (io_uring_setup(2), IORING_SETUP_SQPOLL): here
@@ -188,10 +148,10 @@ CASE(idle_time_is_honoured_within_tolerance)
 	ring = SQPOLL_RING(50, 0);
 	idle_us = (int64_t)ring->p.sq_thread_idle * 1000;
 	NOP_ROUND_TRIP(ring, UD_A);	/* the thread is awake and its timer reset */
-	t0 = now_us();
+	t0 = uc_now_us();
 	NOP_ROUND_TRIP(ring, UD_B);
 	ASSERT_TRUE(NEED_WAKEUP_WITHIN(ring, ring->p.sq_thread_idle + BOUND_MS));
-	took = now_us() - t0;
+	took = uc_now_us() - t0;
 	EXPECT_LE(idle_us - 1000, took) TH_LOG("NEED_WAKEUP after %lld us", (long long)took);
 	EXPECT_GE(idle_us + 500 * 1000, took) TH_LOG("NEED_WAKEUP after %lld us", (long long)took);
 }
@@ -220,7 +180,7 @@ CASE(need_wakeup_stays_clear_while_the_thread_is_busy)
 		uc_prep_nop(SQE_ON(ring), i);
 		ASSERT_SUBMIT_ON(ring, 1);
 		REAP_ON(ring, 1);
-		sleep_us(2000);
+		uc_sleep_us(2000);
 	}
 	EXPECT_EQ(0U, seen_set) TH_LOG("NEED_WAKEUP seen %u times while busy", seen_set);
 	for (i = 0; i <= N; i++)
@@ -250,13 +210,13 @@ CASE(sqes_published_to_a_sleeping_thread_wait_for_sq_wakeup)
 	uc_prep_nop(SQE_ON(ring), UD_B);
 	uc_ring_state(ring, &before);
 	sq_words_publish(&w, 2);
-	sleep_us(100 * 1000);
+	uc_sleep_us(100 * 1000);
 	uc_ring_state(ring, &after);
 	EXPECT_EQ(before.sq_head, after.sq_head) TH_LOG("a sleeping thread took SQEs");
 	EXPECT_EQ(before.cq_tail, after.cq_tail) TH_LOG("a sleeping thread posted CQEs");
 	EXPECT_EQ(IORING_SQ_NEED_WAKEUP, after.sq_flags & IORING_SQ_NEED_WAKEUP);
 	EXPECT_EQ(0, ref_sys_enter(after.ring_fd, 0, 0, IORING_ENTER_SQ_WAKEUP, NULL, 0));
-	EXPECT_TRUE(SQ_CONSUMED_WITHIN(ring, BOUND_MS)) TH_LOG("SQ_WAKEUP did not wake it");
+	EXPECT_TRUE(uc_sq_taken_within(ring, BOUND_MS)) TH_LOG("SQ_WAKEUP did not wake it");
 	EXPECT_STREAM_ON(ring, want, 2, UC_ORDERED);
 	uc_submit(ring);	/* the backend stores the same tail: in step again */
 	munmap(w.map, w.len);
@@ -286,7 +246,7 @@ CASE(sqes_published_to_an_awake_thread_need_no_enter)
 	ref_smp_mb();	/* tail store before flag load: pairs with the thread's smp_mb */
 	flags = ref_load_relaxed(w.flags);
 	ASSERT_EQ(0U, flags & IORING_SQ_NEED_WAKEUP) TH_LOG("asleep within its 1 s idle");
-	EXPECT_TRUE(SQ_CONSUMED_WITHIN(ring, BOUND_MS)) TH_LOG("an awake thread ignored the SQE");
+	EXPECT_TRUE(uc_sq_taken_within(ring, BOUND_MS)) TH_LOG("an awake thread ignored the SQE");
 	EXPECT_STREAM_ON(ring, want, 1, UC_ORDERED);
 	uc_submit(ring);
 	munmap(w.map, w.len);
@@ -367,7 +327,7 @@ CASE(sq_wait_returns_once_the_thread_frees_a_slot)
 	ASSERT_EQ(st.sq_entries, st.sq_tail - st.sq_head) TH_LOG("SQ not full");
 	EXPECT_EQ(0, ref_sys_enter(st.ring_fd, 0, 0,
 				   IORING_ENTER_SQ_WAKEUP | IORING_ENTER_SQ_WAIT, NULL, 0));
-	EXPECT_TRUE(WAIT_UNTIL(uc_sq_unconsumed(ring) < st.sq_entries, BOUND_MS))
+	EXPECT_TRUE(UC_WAIT_UNTIL(uc_sq_unconsumed(ring) < st.sq_entries, BOUND_MS))
 		TH_LOG("no free slot after SQ_WAIT");
 	EXPECT_STREAM_ON(ring, want, UC_DEFAULT_ENTRIES, UC_ORDERED);
 	uc_submit(ring);
@@ -384,9 +344,9 @@ CASE(sq_wait_with_free_slots_returns_at_once)
 	NOT_WITH_TASKRUN_MODES();
 	ring = SQPOLL_RING(IDLE_SHORT_MS, 0);
 	uc_ring_state(ring, &st);
-	t0 = now_us();
+	t0 = uc_now_us();
 	EXPECT_EQ(0, ref_sys_enter(st.ring_fd, 0, 0, IORING_ENTER_SQ_WAIT, NULL, 0));
-	EXPECT_GT(1000000, now_us() - t0);
+	EXPECT_GT(1000000, uc_now_us() - t0);
 	EXPECT_STREAM_ON(ring, NULL, 0, UC_ORDERED);
 }
 
@@ -456,11 +416,11 @@ CASE(disabled_ring_is_left_alone_until_enabled)
 	uc_prep_nop(SQE_ON(ring), UD_A);
 	uc_ring_state(ring, &before);
 	sq_words_publish(&w, 1);
-	sleep_us(50 * 1000);
+	uc_sleep_us(50 * 1000);
 	uc_ring_state(ring, &after);
 	EXPECT_EQ(before.sq_head, after.sq_head) TH_LOG("SQE taken from a disabled ring");
 	ASSERT_EQ(0, uc_register(ring, IORING_REGISTER_ENABLE_RINGS, NULL, 0));
-	EXPECT_TRUE(SQ_CONSUMED_WITHIN(ring, BOUND_MS)) TH_LOG("enabling did not start it");
+	EXPECT_TRUE(uc_sq_taken_within(ring, BOUND_MS)) TH_LOG("enabling did not start it");
 	EXPECT_STREAM_ON(ring, want, 1, UC_ORDERED);
 	uc_submit(ring);
 	munmap(w.map, w.len);
@@ -484,7 +444,7 @@ CASE(a_consumed_slot_may_be_overwritten_at_once)
 	ring = SQPOLL_RING(IDLE_LONG_MS, 0);
 	sqe = uc_prep_timeout(SQE_ON(ring), &ms30, 0, 0, UD_TIMEOUT);
 	ASSERT_SUBMIT_ON(ring, 1);
-	ASSERT_TRUE(SQ_CONSUMED_WITHIN(ring, BOUND_MS));
+	ASSERT_TRUE(uc_sq_taken_within(ring, BOUND_MS));
 	memset(sqe, 0xa5, ring->sqe_size);
 	EXPECT_STREAM_ON(ring, want, 1, UC_ORDERED);
 }
@@ -515,7 +475,7 @@ CASE(invalid_sq_array_index_is_dropped)
 	sq_words_publish(&w, 1);
 	if (thread_needs_wakeup(&w))
 		ref_sys_enter(before.ring_fd, 0, 0, IORING_ENTER_SQ_WAKEUP, NULL, 0);
-	EXPECT_TRUE(SQ_CONSUMED_WITHIN(ring, BOUND_MS));
+	EXPECT_TRUE(uc_sq_taken_within(ring, BOUND_MS));
 	uc_ring_state(ring, &after);
 	EXPECT_EQ(before.sq_dropped + 1, after.sq_dropped);
 	w.array[slot] = slot;	/* the identity the backend set up */

@@ -15,7 +15,6 @@
  * SQPOLL ring, and the coop_taskrun and defer_taskrun modes are excluded:
  * the kernel refuses SQPOLL with their flags.
  */
-#include <dirent.h>
 #include <grp.h>
 #include <pwd.h>
 #include <sched.h>
@@ -26,90 +25,14 @@
 
 #include "../ref/ring.h"
 #include "uc.h"
+#include "prep_sqpoll.h"
+#include "tasks.h"
 
 enum { UD_A = 0x5a01, UD_B = 0x5a02, UD_C = 0x5a03, UD_D = 0x5a04 };
 
 #define IDLE_LONG_MS	1000	/* the thread stays awake through a case */
 #define BOUND_MS	2000	/* longest wait for something the kernel owes */
 #define MAX_TASKS	64
-
-#define NOT_WITH_TASKRUN_MODES() \
-	UC_MODES_EXCEPT(UC_M_COOP_TASKRUN | UC_M_DEFER_TASKRUN, \
-			"the kernel refuses SQPOLL with COOP_TASKRUN, TASKRUN_FLAG or " \
-			"DEFER_TASKRUN (-EINVAL)")
-
-/* An SQPOLL ring of the fixture's size (plus the variant's mode flags). */
-#define SQPOLL_RING(idle_ms, more_flags) ({ \
-	struct io_uring_params __sp = { .flags = IORING_SETUP_SQPOLL | (more_flags), \
-					.sq_thread_idle = (idle_ms) }; \
-	RING_NEW(UC_DEFAULT_ENTRIES, &__sp); })
-
-static int64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static void sleep_us(long us)
-{
-	struct timespec ts = { .tv_sec = us / 1000000, .tv_nsec = (us % 1000000) * 1000 };
-
-	nanosleep(&ts, NULL);
-}
-
-/* Poll cond every 200 us for up to ms; its last value (true: it came to hold). */
-#define WAIT_UNTIL(cond, ms) ({ \
-	int64_t __end = now_us() + (int64_t)(ms) * 1000; \
-	bool __ok; \
-	while (!(__ok = (cond)) && now_us() < __end) \
-		sleep_us(200); \
-	__ok; })
-
-static int list_tasks(pid_t *tids, int max)
-{
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *de;
-	int n = 0;
-
-	if (!d)
-		return -errno;
-	while ((de = readdir(d)) && n < max)
-		if (de->d_name[0] != '.')
-			tids[n++] = (pid_t)atoi(de->d_name);
-	closedir(d);
-	return n;
-}
-
-/* One line of /proc/self/task/<tid>/<file> starting with key ("" for the first). */
-static bool task_line(pid_t tid, const char *file, const char *key, char *out, size_t len)
-{
-	char path[64], line[512];
-	bool found = false;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/%s", tid, file);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		if (strncmp(line, key, strlen(key)))
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		snprintf(out, len, "%s", line + strlen(key));
-		found = true;
-	}
-	fclose(f);
-	return found;
-}
-
-static bool task_alive(pid_t tid)
-{
-	char comm[32];
-
-	return task_line(tid, "comm", "", comm, sizeof(comm));
-}
 
 /*
  * The tasks that appeared since before[] was taken, once each has named
@@ -120,19 +43,19 @@ static int new_sq_threads(const pid_t *before, int nbefore, pid_t *out, int max)
 {
 	char want[32], comm[32];
 	pid_t now[MAX_TASKS];
-	int64_t end = now_us() + BOUND_MS * 1000;
+	int64_t end = uc_now_us() + BOUND_MS * 1000;
 	int n, i, j, found;
 
 	snprintf(want, sizeof(want), "iou-sqp-%d", (int)syscall(SYS_gettid));
 	for (;;) {
-		n = list_tasks(now, MAX_TASKS);
+		n = uc_task_list(now, MAX_TASKS);
 		found = 0;
 		for (i = 0; i < n; i++) {
 			for (j = 0; j < nbefore && before[j] != now[i]; j++)
 				;
 			if (j < nbefore)
 				continue;
-			if (!task_line(now[i], "comm", "", comm, sizeof(comm)) ||
+			if (!uc_task_line(now[i], "comm", "", comm, sizeof(comm)) ||
 			    strcmp(comm, want))
 				break;		/* not named yet: look again */
 			if (found < max)
@@ -141,20 +64,11 @@ static int new_sq_threads(const pid_t *before, int nbefore, pid_t *out, int max)
 		}
 		if (i == n)
 			return found;
-		if (now_us() > end)
+		if (uc_now_us() > end)
 			return -ETIMEDOUT;
-		sleep_us(500);
+		uc_sleep_us(500);
 	}
 }
-
-/* Prepare and publish one NOP through the backend, then reap it. */
-#define NOP_ROUND_TRIP(ring, ud) do { \
-	uc_prep_nop(SQE_ON(ring), (ud)); \
-	ASSERT_SUBMIT_ON(ring, 1); \
-	uc_stream_reset(&self->stream); \
-	REAP_ON(ring, 1); \
-	ASSERT_EQ((uint64_t)(ud), self->stream.cqe[0].user_data); \
-} while (0)
 
 /*
  * Asserts that SQ_AFF binds the thread to sq_thread_cpu: its allowed CPU
@@ -166,8 +80,8 @@ CASE(sq_aff_pins_the_thread_to_the_chosen_cpu)
 	struct io_uring_params p = { .flags = IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF,
 				     .sq_thread_idle = IDLE_LONG_MS };
 	pid_t before[MAX_TASKS], sqt[2];
-	char allowed[64] = "", want[16], stat[512], *f;
-	int nbefore, cpu, last = -1;
+	char allowed[64] = "", want[16];
+	int nbefore, cpu, last;
 	struct uc_ring *ring;
 	cpu_set_t set;
 
@@ -177,21 +91,16 @@ CASE(sq_aff_pins_the_thread_to_the_chosen_cpu)
 		;
 	p.sq_thread_cpu = (unsigned)cpu;
 	snprintf(want, sizeof(want), "\t%d", cpu);
-	nbefore = list_tasks(before, MAX_TASKS);
+	nbefore = uc_task_list(before, MAX_TASKS);
 	ASSERT_LT(0, nbefore);
 	ring = RING_NEW(UC_DEFAULT_ENTRIES, &p);
 	ASSERT_EQ(1, new_sq_threads(before, nbefore, sqt, 2));
-	WAIT_UNTIL(task_line(sqt[0], "status", "Cpus_allowed_list:", allowed, sizeof(allowed)) &&
-		   !strcmp(allowed, want), BOUND_MS);
+	UC_WAIT_UNTIL(uc_task_line(sqt[0], "status", "Cpus_allowed_list:", allowed,
+				   sizeof(allowed)) && !strcmp(allowed, want), BOUND_MS);
 	EXPECT_STREQ(want, allowed);
 	NOP_ROUND_TRIP(ring, UD_A);
-	ASSERT_TRUE(task_line(sqt[0], "stat", "", stat, sizeof(stat)));
-	f = strrchr(stat, ')');		/* comm may hold spaces: count fields after it */
-	ASSERT_NE(NULL, f);
-	/* field 39, "processor": the 37th after the ")" */
-	sscanf(f + 1, "%*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
-	       "%*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
-	       "%*s %*s %d", &last);
+	last = uc_task_cpu(sqt[0]);
+	ASSERT_NE(-ENOENT, last) TH_LOG("no stat for the SQ thread");
 	EXPECT_EQ(cpu, last) TH_LOG("stat field 39 (processor)");
 }
 
@@ -212,7 +121,7 @@ CASE(sq_aff_with_a_cpu_that_does_not_exist_is_einval)
 /* Open ring A (SQPOLL) and B (SQPOLL | ATTACH_WQ to A); the tids of new SQ threads. */
 #define ATTACHED_PAIR(a, b, sqt, nsqt) do { \
 	pid_t __before[MAX_TASKS]; \
-	int __nb = list_tasks(__before, MAX_TASKS); \
+	int __nb = uc_task_list(__before, MAX_TASKS); \
 	struct uc_ring_state __st; \
 	struct io_uring_params __pb = { .flags = IORING_SETUP_SQPOLL | IORING_SETUP_ATTACH_WQ, \
 					.sq_thread_idle = IDLE_LONG_MS }; \
@@ -279,8 +188,8 @@ CASE(shared_sq_thread_outlives_the_first_ring)
 	ATTACHED_PAIR(a, b, sqt, n);
 	ASSERT_EQ(1, n);
 	uc_ring_close(a);
-	sleep_us(100 * 1000);
-	EXPECT_TRUE(task_alive(sqt[0])) TH_LOG("the thread died with the first ring");
+	uc_sleep_us(100 * 1000);
+	EXPECT_TRUE(uc_task_alive(sqt[0])) TH_LOG("the thread died with the first ring");
 	uc_prep_nop(SQE_ON(b), UD_C);
 	ASSERT_SUBMIT_ON(b, 1);
 	EXPECT_STREAM_ON(b, want, 1, UC_ORDERED);
@@ -298,12 +207,12 @@ CASE(sq_thread_exits_when_its_ring_is_closed)
 	int nbefore;
 
 	NOT_WITH_TASKRUN_MODES();
-	nbefore = list_tasks(before, MAX_TASKS);
+	nbefore = uc_task_list(before, MAX_TASKS);
 	ASSERT_LT(0, nbefore);
 	ring = SQPOLL_RING(IDLE_LONG_MS, 0);
 	ASSERT_EQ(1, new_sq_threads(before, nbefore, sqt, 2));
 	uc_ring_close(ring);
-	EXPECT_TRUE(WAIT_UNTIL(!task_alive(sqt[0]), BOUND_MS))
+	EXPECT_TRUE(UC_WAIT_UNTIL(!uc_task_alive(sqt[0]), BOUND_MS))
 		TH_LOG("SQ thread %d outlived its ring", sqt[0]);
 }
 
@@ -336,7 +245,7 @@ static int unprivileged_sqpoll(const struct uc_backend *be, const struct uc_mode
 		return CHILD_NO_IO_URING;
 	if (ret >= 0)
 		close(ret);
-	nbefore = list_tasks(before, MAX_TASKS);
+	nbefore = uc_task_list(before, MAX_TASKS);
 	ret = uc_ring_open(&ring, be, UC_DEFAULT_ENTRIES, &p, &why);
 	if (ret == -EPERM)
 		return CHILD_SQPOLL_DENIED;
@@ -347,7 +256,7 @@ static int unprivileged_sqpoll(const struct uc_backend *be, const struct uc_mode
 	      s.cqe[0].user_data == UD_A && s.cqe[0].res == 0 ? CHILD_OK : CHILD_WRONG_CQE;
 	snprintf(want, sizeof(want), "\t%u\t%u\t%u\t%u", uid, uid, uid, uid);
 	if (ret == CHILD_OK && (new_sq_threads(before, nbefore, sqt, 2) != 1 ||
-				!task_line(sqt[0], "status", "Uid:", uids, sizeof(uids)) ||
+				!uc_task_line(sqt[0], "status", "Uid:", uids, sizeof(uids)) ||
 				strcmp(uids, want)))
 		ret = CHILD_WRONG_CREDS;
 	uc_stream_free(&s);

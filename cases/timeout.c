@@ -85,17 +85,6 @@ static int probe_timeout_flags(uint32_t flags)
 	ASSERT_EQ(0, __r) TH_LOG("timeout flag probe failed"); \
 } while (0)
 
-/* Submit the one SQE prepared: it alone completes, with res. */
-static void expect_only(struct __test_metadata *_metadata, FIXTURE_DATA(ring) *self,
-			uint64_t ud, int res)
-{
-	const struct uc_cqe_expect want[] = { CQE(ud, res, 0) };
-
-	ASSERT_SUBMIT(1);
-	EXPECT_STREAM(want);
-}
-#define EXPECT_ONLY(ud, res) expect_only(_metadata, self, (ud), (res))
-
 /*
  * A timer SHORT_NS ahead on the clock `flags` names, relative or ABS. Our
  * start is read before submit, so the kernel's deadline is no earlier than

@@ -152,21 +152,7 @@ static void lu_state(struct uc_be_ring *r, struct uc_ring_state *s)
 #ifdef UC_PLUGIN
 static
 #endif
-const struct uc_backend uc_backend_liburing = {
-	.abi_version = UC_BACKEND_ABI_VERSION,
-	.name = "liburing",
-	.open = lu_open,
-	.close = lu_close,
-	.get_sqe = lu_get_sqe,
-	.submit = lu_submit,
-	.sq_wait = lu_sq_wait,
-	.wait_cqe = lu_wait_cqe,
-	.peek_cqe = lu_peek_cqe,
-	.cq_advance = lu_cq_advance,
-	.get_events = lu_get_events,
-	.register_op = lu_register,
-	.state = lu_state,
-};
+const struct uc_backend uc_backend_liburing = { .name = "liburing", UC_BACKEND_OPS(lu) };
 
 #ifdef UC_PLUGIN
 const struct uc_backend *uringcheck_backend_v1(void)

@@ -105,18 +105,4 @@ static void ref_be_state(struct uc_be_ring *r, struct uc_ring_state *s)
 	s->cq_overflow = ref_load_relaxed(rr->cq.koverflow);
 }
 
-const struct uc_backend uc_backend_ref = {
-	.abi_version = UC_BACKEND_ABI_VERSION,
-	.name = "ref",
-	.open = ref_be_open,
-	.close = ref_be_close,
-	.get_sqe = ref_be_get_sqe,
-	.submit = ref_be_submit,
-	.sq_wait = ref_be_sq_wait,
-	.wait_cqe = ref_be_wait_cqe,
-	.peek_cqe = ref_be_peek_cqe,
-	.cq_advance = ref_be_cq_advance,
-	.get_events = ref_be_get_events,
-	.register_op = ref_be_register,
-	.state = ref_be_state,
-};
+const struct uc_backend uc_backend_ref = { .name = "ref", UC_BACKEND_OPS(ref_be) };

@@ -21,47 +21,31 @@
 #include <liburing.h>
 
 /* ref/ring.h cannot meet <liburing.h> (same struct tags, see ref/abi.h):
- * the ref side lives in bench_ref.c and is reached through this one call. */
-double bench_ref_nops(unsigned batch, unsigned total, int sqpoll);
+ * the ref side lives in bench_ref.c and is reached through bench_ref_nops(). */
+#include "bench.h"
 
 #define REPS		7
 #define TOTAL_OPS	400000U
-#define SQ_ENTRIES	256
 
 static const unsigned batches[] = { 1, 8, 32, 128 };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void fill_nop(struct io_uring_sqe *sqe, unsigned long long ud)
-{
-	memset(sqe, 0, sizeof(*sqe));
-	sqe->opcode = IORING_OP_NOP;
-	sqe->user_data = ud;
-}
 
 /* ops/s of liburing, or a negative errno */
 static double liburing_nops(unsigned batch, unsigned total, int sqpoll)
 {
 	struct io_uring_params p = { .flags = sqpoll ? IORING_SETUP_SQPOLL : 0,
-				     .sq_thread_idle = 100 };
+				     .sq_thread_idle = BENCH_SQ_IDLE_MS };
 	struct io_uring_cqe *cqe;
 	struct io_uring ring;
 	unsigned done, i, seen;
 	double t0, t;
-	int ret = io_uring_queue_init_params(SQ_ENTRIES, &ring, &p);
+	int ret = io_uring_queue_init_params(BENCH_SQ_ENTRIES, &ring, &p);
 
 	if (ret < 0)
 		return ret;
-	t0 = now();
+	t0 = uc_now_s();
 	for (done = 0; done < total; done += batch) {
 		for (i = 0; i < batch; i++)
-			fill_nop(io_uring_get_sqe(&ring), done + i);
+			bench_fill_nop(io_uring_get_sqe(&ring), done + i);
 		ret = io_uring_submit_and_wait(&ring, batch);
 		if (ret < 0)
 			break;
@@ -71,7 +55,7 @@ static double liburing_nops(unsigned batch, unsigned total, int sqpoll)
 			io_uring_cqe_seen(&ring, cqe);
 		}
 	}
-	t = now() - t0;
+	t = uc_now_s() - t0;
 	io_uring_queue_exit(&ring);
 	return ret < 0 ? ret : total / t;
 }
@@ -98,7 +82,7 @@ static double suite_wall(const char *runner, int jobs)
 	pid_t pid;
 
 	fflush(stdout);		/* the child must not inherit unwritten output */
-	t0 = now();
+	t0 = uc_now_s();
 	pid = fork();
 
 	if (pid < 0)
@@ -112,7 +96,7 @@ static double suite_wall(const char *runner, int jobs)
 	}
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) > 1)
 		return -1;
-	return now() - t0;
+	return uc_now_s() - t0;
 }
 
 static void runner_path(const char *argv0, char *out, size_t len)

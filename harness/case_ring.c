@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /* harness/case_ring.c - rings, SQEs and CQE capture for cases. */
 #include "case_ring.h"
+#include "clock.h"
 #include "probe.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
-#include <time.h>
 
 /*
  * Errors an application retries: an interrupted or momentarily refused
@@ -57,14 +57,6 @@ void uc_ring_close(struct uc_ring *ring)
 	ring->r = NULL;
 }
 
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 struct io_uring_sqe *uc_get_sqe(struct uc_ring *ring)
 {
 	struct io_uring_sqe *sqe = ring->be->get_sqe(ring->r);
@@ -78,7 +70,7 @@ struct io_uring_sqe *uc_get_sqe(struct uc_ring *ring)
 struct io_uring_sqe *uc_get_sqe_wait(struct uc_ring *ring)
 {
 	struct io_uring_sqe *sqe = uc_get_sqe(ring);
-	int64_t deadline = now_ns() + 1000000000LL;
+	int64_t deadline = uc_now_ns() + 1000000000LL;
 
 	/*
 	 * SQ_WAIT returns once the kernel has fetched an SQE, which can be
@@ -86,7 +78,7 @@ struct io_uring_sqe *uc_get_sqe_wait(struct uc_ring *ring)
 	 * in between): retry, as liburing's own users must, for up to a second
 	 * so that a thread that never moves fails the case.
 	 */
-	while (!sqe && (ring->p.flags & IORING_SETUP_SQPOLL) && now_ns() < deadline) {
+	while (!sqe && (ring->p.flags & IORING_SETUP_SQPOLL) && uc_now_ns() < deadline) {
 		/* the head may move between the failed get and this check */
 		if (uc_sq_unconsumed(ring)) {
 			int ret = ring->be->sq_wait(ring->r);
@@ -107,6 +99,11 @@ unsigned uc_sq_unconsumed(struct uc_ring *ring)
 
 	uc_ring_state(ring, &st);
 	return st.sq_tail - st.sq_head;
+}
+
+bool uc_sq_taken_within(struct uc_ring *ring, unsigned ms)
+{
+	return UC_WAIT_UNTIL(!uc_sq_unconsumed(ring), ms);
 }
 
 int uc_submit(struct uc_ring *ring)
@@ -237,7 +234,7 @@ int uc_drain(struct uc_ring *ring, struct uc_stream *s)
 static int collect_until(struct uc_ring *ring, unsigned goal, unsigned limit,
 			 unsigned timeout_ms, struct uc_stream *s)
 {
-	int64_t deadline = now_ns() + (int64_t)timeout_ms * 1000000;
+	int64_t deadline = uc_now_ns() + (int64_t)timeout_ms * 1000000;
 	struct io_uring_cqe *cqe;
 	int ret;
 
@@ -247,7 +244,7 @@ static int collect_until(struct uc_ring *ring, unsigned goal, unsigned limit,
 			return ret;
 		if (s->n >= goal)
 			break;
-		int64_t left = deadline - now_ns();
+		int64_t left = deadline - uc_now_ns();
 
 		if (left <= 0)
 			break;
@@ -270,11 +267,11 @@ static int collect_until(struct uc_ring *ring, unsigned goal, unsigned limit,
  */
 static void wait_sq_taken(struct uc_ring *ring, unsigned timeout_ms)
 {
-	int64_t deadline = now_ns() + (int64_t)timeout_ms * 1000000;
+	int64_t deadline = uc_now_ns() + (int64_t)timeout_ms * 1000000;
 
 	if (!(ring->p.flags & IORING_SETUP_SQPOLL))
 		return;
-	while (uc_sq_unconsumed(ring) && now_ns() < deadline)
+	while (uc_sq_unconsumed(ring) && uc_now_ns() < deadline)
 		sched_yield();
 }
 

@@ -40,6 +40,12 @@ struct io_uring_sqe *uc_get_sqe(struct uc_ring *ring);
 struct io_uring_sqe *uc_get_sqe_wait(struct uc_ring *ring);
 /* SQEs published to the kernel and not yet consumed by it. */
 unsigned uc_sq_unconsumed(struct uc_ring *ring);
+/*
+ * Whether, within ms, the kernel has consumed every published SQE. With
+ * SQPOLL the thread publishes its head once it has issued what it took
+ * (io_submit_sqes()); without, a submit consumes them at once.
+ */
+bool uc_sq_taken_within(struct uc_ring *ring, unsigned ms);
 /* Submit what was prepared; returns the number of SQEs submitted or -errno. */
 int uc_submit(struct uc_ring *ring);
 int uc_submit_and_wait(struct uc_ring *ring, unsigned wait_nr);

@@ -525,6 +525,16 @@ void uc_match_release(struct uc_match *m)
 	m->row_of_seen = NULL;
 }
 
+bool uc_stream_is(const struct uc_cqe_expect *want, unsigned nwant, enum uc_order order,
+		  const struct uc_cqe_seen *seen, unsigned nseen)
+{
+	struct uc_match m;
+	bool ok = uc_stream_match(want, nwant, order, seen, nseen, &m);
+
+	uc_match_release(&m);
+	return ok;
+}
+
 /* --- side-by-side diff --- */
 
 #define DIFF_CONTEXT 12		/* rows shown around the first difference */

@@ -82,6 +82,28 @@ struct uc_backend {
 	void (*state)(struct uc_be_ring *r, struct uc_ring_state *out);
 };
 
+/*
+ * The ABI version and every operation of a table, taken from functions
+ * named prefix_open, prefix_close, prefix_get_sqe, prefix_submit,
+ * prefix_sq_wait, prefix_wait_cqe, prefix_peek_cqe, prefix_cq_advance,
+ * prefix_get_events, prefix_register and prefix_state:
+ *
+ *	static const struct uc_backend mine = { .name = "mine", UC_BACKEND_OPS(mine) };
+ */
+#define UC_BACKEND_OPS(prefix) \
+	.abi_version = UC_BACKEND_ABI_VERSION, \
+	.open = prefix##_open, \
+	.close = prefix##_close, \
+	.get_sqe = prefix##_get_sqe, \
+	.submit = prefix##_submit, \
+	.sq_wait = prefix##_sq_wait, \
+	.wait_cqe = prefix##_wait_cqe, \
+	.peek_cqe = prefix##_peek_cqe, \
+	.cq_advance = prefix##_cq_advance, \
+	.get_events = prefix##_get_events, \
+	.register_op = prefix##_register, \
+	.state = prefix##_state
+
 /* The one symbol a plugin exports. */
 #define URINGCHECK_PLUGIN_SYMBOL "uringcheck_backend_v1"
 typedef const struct uc_backend *(*uringcheck_backend_v1_fn)(void);

@@ -236,21 +236,7 @@ static void mu_state(struct uc_be_ring *r, struct uc_ring_state *out)
 	uc_backend_ref.state(r->inner, out);
 }
 
-static const struct uc_backend mutant = {
-	.abi_version = UC_BACKEND_ABI_VERSION,
-	.name = "mutant",
-	.open = mu_open,
-	.close = mu_close,
-	.get_sqe = mu_get_sqe,
-	.submit = mu_submit,
-	.sq_wait = mu_sq_wait,
-	.wait_cqe = mu_wait_cqe,
-	.peek_cqe = mu_peek_cqe,
-	.cq_advance = mu_cq_advance,
-	.get_events = mu_get_events,
-	.register_op = mu_register,
-	.state = mu_state,
-};
+static const struct uc_backend mutant = { .name = "mutant", UC_BACKEND_OPS(mu) };
 
 const struct uc_backend *uringcheck_backend_v1(void)
 {

@@ -13,20 +13,7 @@ uc=$build/uringcheck
 lu=$build/test/lu_nops
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT INT TERM
-fails=0
-n=0
-
-check() {	# check DESCRIPTION COMMAND...
-	desc=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then
-		echo "ok $n - $desc"
-	else
-		echo "not ok $n - $desc"
-		fails=$((fails + 1))
-	fi
-}
+. "$(dirname "$0")/lib.sh"
 
 one_line_exit() {	# one_line_exit CODE ARGS...: exit CODE, one stderr line
 	code=$1
@@ -70,5 +57,4 @@ if [ "$rc" != 0 ]; then
 	grep -E '^ +not ok' "$t/suite.ktap" | head -n 10
 fi
 
-echo "1..$n"
-[ "$fails" = 0 ]
+tap_end

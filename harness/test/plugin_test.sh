@@ -13,20 +13,7 @@ uc=$build/uringcheck
 plugin=$build/plugins/liburing_plugin.so
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT INT TERM
-fails=0
-n=0
-
-check() {	# check DESCRIPTION COMMAND...
-	desc=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then
-		echo "ok $n - $desc"
-	else
-		echo "not ok $n - $desc"
-		fails=$((fails + 1))
-	fi
-}
+. "$(dirname "$0")/lib.sh"
 
 # "area case mode verdict" for every result line of a run
 verdicts() {
@@ -71,5 +58,4 @@ fi
 rc=$?
 check "a missing plugin file: exit 2, one line" [ "$rc" = 2 ] && [ "$(wc -l < "$t/missing.err")" = 1 ]
 
-echo "1..$n"
-[ "$fails" = 0 ]
+tap_end

@@ -37,19 +37,7 @@ trap cleanup EXIT
 trap 'cleanup; exit 130' INT
 trap 'cleanup; exit 143' TERM
 
-n=0
-failed=0
-
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); echo "not ok $n - $1"; failed=1; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-
-# check DESCRIPTION COMMAND...: ok if the command succeeds
-check() {
-	desc=$1
-	shift
-	if "$@"; then pass "$desc"; else fail "$desc"; fi
-}
+. "$ROOT/harness/test/lib.sh"
 
 # has FILE REGEX: some line of FILE matches the basic regex
 has() { grep -q -e "$2" "$1"; }
@@ -299,5 +287,4 @@ else
 	fi
 fi
 
-echo "1..$n"
-exit "$failed"
+tap_end

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * harness/prep_cancel.h - what the cancel areas share (cases/cancel.c,
+ * cancel_lifetime.c, cancel_iowq.c): the synchronous cancel and its probe,
+ * a byte that wakes a pipe read, and waiting until the kernel has taken a
+ * cancel's target. Include after uc.h.
+ *
+ * IORING_REGISTER_SYNC_CANCEL (6.0; commit 78a861b94959 "io_uring: add sync
+ * cancelation API through io_uring_register()") takes the keys of
+ * IORING_OP_ASYNC_CANCEL and a timeout, returns what the cancel CQE's res
+ * would be and posts no CQE of its own (io_uring_register_sync_cancel(3)).
+ */
+#ifndef UC_HARNESS_PREP_CANCEL_H
+#define UC_HARNESS_PREP_CANCEL_H
+
+#include <errno.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include "../ref/abi.h"
+#include "case_ring.h"
+#include "clock.h"
+
+/* A user_data no case gives a request: a cancel keyed on it finds nothing. */
+#define UC_UD_NOBODY 0xdead
+
+/* io_uring_sync_cancel_reg.timeout -1/-1: no timeout */
+static const struct __kernel_timespec uc_no_timeout = { .tv_sec = -1, .tv_nsec = -1 };
+
+/*
+ * IORING_REGISTER_SYNC_CANCEL, nr_args 1 (io_uring_register(2)): cancel what
+ * key (user_data; or fd, with IORING_ASYNC_CANCEL_FD; or opcode, with
+ * IORING_ASYNC_CANCEL_OP) names, waiting up to timeout. Returns what it returns.
+ */
+static inline int uc_sync_cancel(struct uc_ring *ring, uint64_t key, int fd, uint32_t flags,
+				 uint8_t opcode, struct __kernel_timespec timeout)
+{
+	struct io_uring_sync_cancel_reg reg = {
+		.addr = key, .fd = fd, .flags = flags, .timeout = timeout, .opcode = opcode,
+	};
+
+	return uc_register(ring, IORING_REGISTER_SYNC_CANCEL, &reg, 1);
+}
+
+/* Sync cancel of a key nobody has: -ENOENT where it exists, -EINVAL before 6.0. */
+#define REQUIRE_SYNC_CANCEL() do { \
+	int __r = uc_sync_cancel(RING, UC_UD_NOBODY, 0, 0, 0, uc_no_timeout); \
+	if (__r == -EINVAL) \
+		SKIP(return, "kernel lacks IORING_REGISTER_SYNC_CANCEL (trial: EINVAL)"); \
+	ASSERT_EQ(-ENOENT, __r); \
+} while (0)
+
+/* Write one byte into a pipe: whichever read waits on it completes with 1. */
+#define FEED(fd) ASSERT_EQ(1, write((fd), "x", 1))
+
+/*
+ * SQPOLL: a cancel finds only what was issued, and a synchronous cancel
+ * bypasses the SQ, so the target must have left the SQ first; the SQ thread
+ * publishes its head once it has issued what it took (io_submit_sqes()).
+ * Wait up to 1 s for that.
+ */
+#define SQ_TAKEN(ring) \
+	ASSERT_TRUE(uc_sq_taken_within((ring), 1000)) TH_LOG("the SQ thread never took the SQEs")
+
+#endif /* UC_HARNESS_PREP_CANCEL_H */
