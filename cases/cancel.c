@@ -77,28 +77,18 @@ static struct io_uring_sqe *prep_cancel_op(struct io_uring_sqe *sqe, uint8_t opc
  */
 static int probe_cancel_flags(uint32_t flags)
 {
-	struct io_uring_params p = { 0 };
-	struct io_uring_cqe *cqe;
-	struct io_uring_sqe *sqe;
-	struct ref_ring r;
-	int fds[2], ret = -ENOTSUP;
+	struct io_uring_sqe sqe;
+	int fds[2], ret;
 
 	if (pipe2(fds, O_CLOEXEC))
 		return -ENOTSUP;
-	if (ref_setup(2, &p, &r) == 0) {
-		sqe = ref_get_sqe(&r);
-		if (sqe) {
-			memset(sqe, 0, sizeof(*sqe));
-			uc_prep_cancel(sqe, UD_NOBODY, flags, UD_CANCEL);
-			if (flags & IORING_ASYNC_CANCEL_FD)
-				sqe->fd = flags & IORING_ASYNC_CANCEL_FD_FIXED ? 0 : fds[0];
-			if (flags & IORING_ASYNC_CANCEL_OP)
-				sqe->len = IORING_OP_NOP;
-			if (ref_submit_and_wait(&r, 1) == 1 && ref_peek_cqe(&r, &cqe) == 0)
-				ret = cqe->res;
-		}
-		ref_teardown(&r);
-	}
+	memset(&sqe, 0, sizeof(sqe));
+	uc_prep_cancel(&sqe, UD_NOBODY, flags, UD_CANCEL);
+	if (flags & IORING_ASYNC_CANCEL_FD)
+		sqe.fd = flags & IORING_ASYNC_CANCEL_FD_FIXED ? 0 : fds[0];
+	if (flags & IORING_ASYNC_CANCEL_OP)
+		sqe.len = IORING_OP_NOP;
+	ret = uc_probe_sqe_res(0, &sqe);
 	close(fds[0]);
 	close(fds[1]);
 	return ret;

@@ -202,6 +202,7 @@ CASE(sqes_published_to_a_sleeping_thread_wait_for_sq_wakeup)
 	struct sq_words w;
 	struct uc_ring *ring;
 
+	REQUIRE_NO_FAULTS("it checks io_uring_enter itself");
 	NOT_WITH_TASKRUN_MODES();
 	ring = SQPOLL_RING(IDLE_SHORT_MS, 0);
 	ASSERT_EQ(0, sq_words_map(ring, &w));
@@ -262,6 +263,7 @@ CASE(sq_wakeup_on_an_awake_thread_is_harmless)
 	struct uc_ring_state st;
 	struct uc_ring *ring;
 
+	REQUIRE_NO_FAULTS("it checks io_uring_enter itself");
 	NOT_WITH_TASKRUN_MODES();
 	ring = SQPOLL_RING(IDLE_LONG_MS, 0);
 	NOP_ROUND_TRIP(ring, UD_A);
@@ -283,6 +285,7 @@ CASE(enter_returns_to_submit_because_the_thread_submits)
 	struct uc_ring_state st;
 	struct uc_ring *ring;
 
+	REQUIRE_NO_FAULTS("it checks io_uring_enter itself");
 	NOT_WITH_TASKRUN_MODES();
 	ring = SQPOLL_RING(IDLE_SHORT_MS, 0);
 	uc_ring_state(ring, &st);
@@ -310,6 +313,7 @@ CASE(sq_wait_returns_once_the_thread_frees_a_slot)
 	cpu_set_t one;
 	unsigned i;
 
+	REQUIRE_NO_FAULTS("it checks io_uring_enter itself");
 	NOT_WITH_TASKRUN_MODES();
 	p.sq_thread_cpu = (unsigned)sched_getcpu();
 	CPU_ZERO(&one);
@@ -341,6 +345,7 @@ CASE(sq_wait_with_free_slots_returns_at_once)
 	struct uc_ring *ring;
 	int64_t t0;
 
+	REQUIRE_NO_FAULTS("it checks io_uring_enter itself");
 	NOT_WITH_TASKRUN_MODES();
 	ring = SQPOLL_RING(IDLE_SHORT_MS, 0);
 	uc_ring_state(ring, &st);
@@ -387,6 +392,7 @@ CASE(getevents_waits_for_a_completion_the_thread_posts)
 	struct uc_ring_state st;
 	struct uc_ring *ring;
 
+	REQUIRE_NO_FAULTS("it checks io_uring_enter itself");
 	NOT_WITH_TASKRUN_MODES();
 	ring = SQPOLL_RING(IDLE_LONG_MS, 0);
 	uc_prep_timeout(SQE_ON(ring), &ms20, 0, 0, UD_TIMEOUT);
@@ -463,6 +469,7 @@ CASE(invalid_sq_array_index_is_dropped)
 	struct sq_words w;
 	uint32_t slot;
 
+	REQUIRE_NO_FAULTS("it checks io_uring_enter itself");
 	NOT_WITH_TASKRUN_MODES();
 	UC_MODES_EXCEPT(UC_M_NO_SQARRAY, "there is no SQ array to put a bad index in");
 	ring = SQPOLL_RING(IDLE_LONG_MS, 0);

@@ -352,7 +352,7 @@ CASE(multishot_infinite_repeats_until_removed)
 		c = &self->stream.cqe[self->stream.n - 1];
 		if (!removed && (!tries || c->user_data == UD_RM)) {
 			/* DEFER_TASKRUN re-arms a fired shot only in a GETEVENTS enter */
-			RING->be->get_events(RING->r);
+			uc_get_events(RING);
 			uc_prep_timeout_remove(SQE(), UD_T, UD_RM);
 			ASSERT_SUBMIT(1);
 			tries++;

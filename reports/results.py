@@ -17,6 +17,8 @@ STATUSES = ("pass", "fail", "skip", "xfail", "timeout", "error")
 FAILED_STATUSES = ("fail", "timeout", "error")
 SKIPPED_STATUSES = ("skip", "xfail")
 PROBE_KEYS = ("features", "opcodes", "setup_flags", "register_ops")
+# Header words kept under "run" (an addition to schema 1 that readers may ignore).
+RUN_KEYS = ("version", "jobs", "seed")
 LOG_CAP = 200
 GROUP_CASE = "(group)"
 
@@ -206,11 +208,15 @@ def header_info(root):
     """Kernel/arch/started, probe lists, duration and unavailability."""
     lines = root.all_diagnostics()
     info = {"kernel": "", "arch": "", "started": "", "duration_s": 0,
-            "probe": {key: [] for key in PROBE_KEYS}, "unavailable": None}
+            "probe": {key: [] for key in PROBE_KEYS}, "unavailable": None, "run": {}}
     for text in _prefixed(lines, "uringcheck:"):
         pairs = key_values(text)
         for key in ("kernel", "arch", "started"):
             info[key] = pairs.get(key, info[key])
+        info["run"].update({k: pairs[k] for k in RUN_KEYS if k in pairs})
+    faults = [text.replace(" (urinject)", "") for text in _prefixed(lines, "faults:")]
+    if faults:
+        info["run"]["faults"] = faults
     for text in _prefixed(lines, "probe:"):
         for key, value in key_values(text).items():
             if key in PROBE_KEYS:
@@ -247,6 +253,36 @@ def summary_counts(data):
     return passed, failed, skipped
 
 
+def compress_columns(pairs, present, allow_except=False):
+    """Labels for a set of (backend, mode) pairs out of ``present``.
+
+    A backend whose every mode is in the set becomes ``backend/*``, then a
+    mode whose every backend is left becomes ``*/mode``; the rest are listed.
+    With ``allow_except``, a backend missing only a minority of its modes is
+    ``backend/* except m1, m2``.
+    """
+    present = list(dict.fromkeys(list(present) + sorted(pairs)))  # order kept: ref first
+    left, labels = set(pairs), []
+    for backend in dict.fromkeys(b for b, m in present if (b, m) in left):
+        full = [p for p in present if p[0] == backend]
+        have = [p for p in full if p in left]
+        if len(full) > 1 and len(have) == len(full):
+            labels.append("%s/*" % backend)
+            left -= set(full)
+        elif allow_except and len(full) > 2 and len(have) * 2 > len(full):
+            missing = [m for b, m in full if (b, m) not in left]
+            labels.append("%s/* except %s" % (backend, ", ".join(missing)))
+            left -= set(have)
+    backends = {b for b, _ in present}
+    for mode in dict.fromkeys(m for b, m in present if (b, m) in left):
+        full = {p for p in present if p[1] == mode}
+        if len(backends) > 1 and len(full) > 1 and full <= left:
+            labels.append("*/%s" % mode)
+            left -= full
+    labels += ["%s/%s" % p for p in present if p in left]
+    return labels
+
+
 def distinct_cases(cases):
     """Number of distinct (area, case) pairs across all backends/modes."""
     return len({(c["area"], c["case"]) for c in cases})
@@ -268,6 +304,8 @@ def build(document):
         "distinct_cases": distinct_cases(cases),
         "truncated": document.truncated,
     }
+    if info["run"]:
+        data["run"] = info["run"]
     if info["unavailable"] is not None:
         data["unavailable"] = info["unavailable"]
     return data
@@ -295,6 +333,15 @@ def loads(text):
         raise ResultsError("\"results\" must be a list")
     for index, entry in enumerate(data["results"]):
         _check_entry(index, entry)
+    for key in ("kernel", "arch", "started"):
+        if not isinstance(data.get(key, ""), str):
+            raise ResultsError("\"%s\" must be a string" % key)
+    if not isinstance(data.get("run", {}), dict):
+        raise ResultsError("\"run\" must be an object")
+    probe = data.get("probe", {})
+    if not isinstance(probe, dict) or not all(
+            isinstance(v, list) and all(isinstance(n, str) for n in v) for v in probe.values()):
+        raise ResultsError("\"probe\" must map names to lists of strings")
     if not isinstance(data.get("totals"), dict):
         data["totals"] = totals(data["results"])
     return data
@@ -310,5 +357,7 @@ def _check_entry(index, entry):
     wrong = [key for key in _RESULT_KEYS[:-1] if not isinstance(entry[key], str)]
     if wrong:
         raise ResultsError("results[%d]: expected a string for %s" % (index, ", ".join(wrong)))
+    if not isinstance(entry.get("log", []), list):
+        raise ResultsError("results[%d]: \"log\" must be a list of lines" % index)
     if entry["status"] not in STATUSES:
         raise ResultsError("results[%d] has unknown status %r" % (index, entry["status"]))

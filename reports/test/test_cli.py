@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only OR MIT
-"""End-to-end tests of uringreport.py run as a subprocess, as make would."""
+"""End-to-end tests of uringreport.py: a few as a subprocess, as make runs it,
+the rest through main() in-process (same code path, without ~0.1 s of
+interpreter start-up each)."""
 
 import json
 import os
@@ -8,6 +10,9 @@ import subprocess
 import sys
 import tempfile
 import unittest
+import xml.etree.ElementTree as ET
+
+from test.fixtures import run_main
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOOL = os.path.join(os.path.dirname(HERE), "uringreport.py")
@@ -18,6 +23,12 @@ def run_tool(*args):
     """Run the CLI with the interpreter running the tests; capture output."""
     return subprocess.run([sys.executable, TOOL] + list(args), capture_output=True,
                           text=True, timeout=30, check=False)
+
+
+def call(*args):
+    """The CLI in-process, with run_tool's result shape."""
+    status, out, err = run_main(*args)
+    return subprocess.CompletedProcess(list(args), status, out, err)
 
 
 class CliTest(unittest.TestCase):
@@ -45,21 +56,35 @@ class CliTest(unittest.TestCase):
         self.assertTrue(lines[0].startswith("uringreport: "), lines[0])
         self.assertIn(needle, lines[0])
 
-    def test_run_writes_both_files(self):
+    def test_run_writes_all_four_files(self):
         outdir = os.path.join(self.tmp, "out")
         proc = run_tool("run", SAMPLE, outdir)
         self.assertEqual(proc.returncode, 0, proc.stderr)
         lines = proc.stdout.splitlines()
-        json_path, md_path = os.path.join(outdir, "results.json"), os.path.join(outdir, "report.md")
-        self.assertEqual(lines[0], "wrote %s, %s" % (json_path, md_path))
+        paths = [os.path.join(outdir, name)
+                 for name in ("results.json", "report.md", "report.html", "junit.xml")]
+        self.assertEqual(lines[0], "wrote " + ", ".join(paths))
         self.assertEqual(lines[-1], "1 passed, 3 failed, 2 skipped")
-        with open(json_path, encoding="utf-8") as handle:
+        with open(paths[0], encoding="utf-8") as handle:
             self.assertEqual(json.load(handle)["totals"]["timeout"], 1)
-        with open(md_path, encoding="utf-8") as handle:
+        with open(paths[1], encoding="utf-8") as handle:
             self.assertIn("## Failures (3)", handle.read())
+        with open(paths[2], encoding="utf-8") as handle:
+            self.assertIn("Failures (3)</h2>", handle.read())
+        ET.parse(paths[3])
+
+    def test_run_with_known_file(self):
+        known = self.write("known.txt", "# triaged\nnop.unknown_*@default 6.18.* opcode bug\n"
+                                        "nop.single_*@sqpoll * never matches\n")
+        proc = call("run", "--known", known, SAMPLE, self.tmp)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stdout.splitlines()[-1], "1 passed, 2 failed, 3 skipped")
+        with open(os.path.join(self.tmp, "results.json"), encoding="utf-8") as handle:
+            case = json.load(handle)["results"][1]
+        self.assertEqual((case["status"], case["reason"]), ("xfail", "known issue: opcode bug"))
 
     def test_run_strict_fails_on_failures(self):
-        proc = run_tool("run", "--strict", SAMPLE, self.tmp)
+        proc = call("run", "--strict", SAMPLE, self.tmp)
         self.assertEqual(proc.returncode, 1)
         self.assertEqual(proc.stdout.splitlines()[-1], "1 passed, 3 failed, 2 skipped")
 
@@ -69,24 +94,24 @@ class CliTest(unittest.TestCase):
 
     def test_not_ktap(self):
         path = self.write("junk.txt", "make: *** [all] Error 2\n")
-        self.assert_one_line_error(run_tool("json", path), path + ":1: not a KTAP stream")
+        self.assert_one_line_error(call("json", path), path + ":1: not a KTAP stream")
 
     def test_md_from_results_json_matches_run(self):
-        self.assertEqual(run_tool("run", SAMPLE, self.tmp).returncode, 0)
-        proc = run_tool("md", os.path.join(self.tmp, "results.json"))
+        self.assertEqual(call("run", SAMPLE, self.tmp).returncode, 0)
+        proc = call("md", os.path.join(self.tmp, "results.json"))
         self.assertEqual(proc.returncode, 0, proc.stderr)
         with open(os.path.join(self.tmp, "report.md"), encoding="utf-8") as handle:
             self.assertEqual(proc.stdout, handle.read())
 
     def test_md_bad_json(self):
         path = self.write("results.json", '{"schema": 1,\n "results": [,]}\n')
-        self.assert_one_line_error(run_tool("md", path), path + ":2: invalid JSON")
+        self.assert_one_line_error(call("md", path), path + ":2: invalid JSON")
 
     def test_json_output_file_for_truncated_stream(self):
         with open(SAMPLE, encoding="utf-8") as handle:
             head = "".join(handle.readlines()[:20])
         path, out = self.write("cut.ktap", head), os.path.join(self.tmp, "r.json")
-        proc = run_tool("json", path, "-o", out)
+        proc = call("json", path, "-o", out)
         self.assertEqual(proc.returncode, 0, proc.stderr)
         with open(out, encoding="utf-8") as handle:
             data = json.load(handle)
@@ -95,8 +120,8 @@ class CliTest(unittest.TestCase):
 
     def test_usage_errors(self):
         self.assert_one_line_error(run_tool("frobnicate"), "invalid choice")
-        self.assert_one_line_error(run_tool("json", SAMPLE, "--bogus"), "--bogus")
-        self.assert_one_line_error(run_tool("json", os.path.join(self.tmp, "nope")), "nope")
+        self.assert_one_line_error(call("json", SAMPLE, "--bogus"), "--bogus")
+        self.assert_one_line_error(call("json", os.path.join(self.tmp, "nope")), "nope")
 
 
 if __name__ == "__main__":

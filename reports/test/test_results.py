@@ -205,6 +205,18 @@ class ShapeTest(unittest.TestCase):
                                ("rw", "c", "sqpoll", "timeout")])
         self.assertEqual((data["kernel"], data["duration_s"]), ("6.1.0", 0))
 
+    def test_run_metadata(self):
+        data = from_text("""
+            KTAP version 1
+            # uringcheck: version=0.1 kernel=6.1.0 arch=x86_64 started=x jobs=4 seed=42
+            # faults: enter:EINTR:every=3 (urinject)
+            # faults: setup:ENOMEM:nth=1 (urinject)
+            1..0
+            """)
+        self.assertEqual(data["run"], {"version": "0.1", "jobs": "4", "seed": "42",
+                                       "faults": ["enter:EINTR:every=3", "setup:ENOMEM:nth=1"]})
+        self.assertEqual(results.loads(results.dumps(data))["run"]["seed"], "42")
+
     def test_unavailable(self):
         data = from_text("""
             KTAP version 1
