@@ -336,4 +336,31 @@ CASE(sync_cancel_times_out_with_etime_on_an_unyielding_request)
 	EXPECT_LE(20 * MS - res.tv_nsec, took) TH_LOG("returned after %lld ns", (long long)took);
 }
 
+/*
+ * Self-test through io-wq: an IOSQE_ASYNC read of a ready pipe runs on a
+ * worker and completes with its byte count; then deliberately wrong tables
+ * (the read cancelled, an -EALREADY cancel CQE that never was, a short read)
+ * must each be reported as the right kind of mismatch.
+ */
+CASE(selftest_wrong_expectations_are_caught)
+{
+	static const struct uc_cqe_expect right[] = { CQE(UD_READ, 3, 0) };
+	static const struct uc_cqe_expect cancelled[] = { CQE(UD_READ, -ECANCELED, 0) };
+	static const struct uc_cqe_expect with_cancel[] = {
+		CQE(UD_READ, 3, 0), CQE(UD_CANCEL, -EALREADY, 0),
+	};
+	static const struct uc_cqe_expect other_ud[] = { CQE(UD_SPLICE, 3, 0) };
+	char buf[8];
+	int fds[2];
+
+	PIPE(fds);
+	ASSERT_EQ(3, write(fds[1], "abc", 3));
+	uc_prep_read(SQE(), fds[0], buf, sizeof(buf), 0, UD_READ)->flags = IOSQE_ASYNC;
+	ASSERT_SUBMIT(1);
+	EXPECT_STREAM(right);
+	EXPECT_MISMATCH(UC_WRONG_RES, cancelled, UC_ORDERED);
+	EXPECT_MISMATCH(UC_MISSING, with_cancel, UC_UNORDERED);
+	EXPECT_MISMATCH(UC_WRONG_USER_DATA, other_ud, UC_ORDERED);
+}
+
 TEST_HARNESS_MAIN
