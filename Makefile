@@ -188,7 +188,9 @@ unit-tests: all asan
 	@echo "== cases under ASan/UBSan (ref and liburing, every mode)"
 	@sh harness/test/asan_cases.sh $(BUILD) $(AREAS)
 	@echo "== report tool tests"
-	@$(PYTHON) -m unittest discover -s reports/test -t reports 2>&1 | tail -n 3
+	@$(PYTHON) -m unittest discover -s reports/test -t reports > $(BUILD)/test/reports.log 2>&1 \
+		|| { cat $(BUILD)/test/reports.log; exit 1; }
+	@tail -n 3 $(BUILD)/test/reports.log
 
 check: unit-tests
 	@echo "== the suite on $(shell uname -r)"
