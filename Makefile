@@ -216,7 +216,7 @@ KERNEL     ?= 6.1
 VM_TIMEOUT ?= 1800
 PREFIX     ?= /usr/local
 DESTDIR    ?=
-VM_RUN      = KNOWN="$(KNOWN)" VM_TIMEOUT="$(VM_TIMEOUT)" PYTHON="$(PYTHON)" sh harness/vm/run.sh
+VM_RUN      = KNOWN="$(KNOWN)" PYTHON="$(PYTHON)" sh harness/vm/run.sh
 
 .PHONY: static vm vm-smoke compat install
 
@@ -233,7 +233,7 @@ $(STATIC)/cases/%: cases/%.c $(LIB_OBJ) $(KSFT)/kselftest_harness.h
 	@$(call STATIC_LD,$(CSTD) $(WARN) $(CFLAGS) $(CASE_CFLAGS) -MMD -MP $< $(LIB_OBJ) $(LIBURING))
 
 vm: static
-	@$(VM_RUN) "$(KERNEL)" -j $(or $(JOBS),2) $(RUN_ARGS)
+	@VM_TIMEOUT="$(VM_TIMEOUT)" $(VM_RUN) "$(KERNEL)" -j $(or $(JOBS),2) $(RUN_ARGS)
 
 # CI's proof that the VM path works: one area on 6.1, its own report dir;
 # non-zero when the guest gave no KTAP or a case failed

@@ -220,14 +220,17 @@ CASE(unknown_nop_flag_is_rejected_or_ignored_by_version)
 /*
  * Asserts that a failing SQE ends the submit batch: enter returns the count
  * including the failed SQE, and the SQE after it waits for the next enter
- * (io_uring_enter(2) RETURN VALUE; timeline section 12).
+ * (io_uring_enter(2) RETURN VALUE; timeline section 12). The first two are
+ * independent requests, whose CQE order nothing documents (6.1 posts the
+ * failure first, 6.18 the NOP); the third, submitted by the second enter,
+ * completes after both.
  */
 CASE(failed_sqe_stops_the_batch)
 {
 	static const struct uc_cqe_expect want[] = {
-		CQE(UD_FIRST, 0, 0),
-		CQE(UD_BAD, -EINVAL, 0),
-		CQE(UD_THIRD, 0, 0),
+		CQE(UD_FIRST, 0, 0, .phase = 0),
+		CQE(UD_BAD, -EINVAL, 0, .phase = 0),
+		CQE(UD_THIRD, 0, 0, .phase = 1),
 	};
 
 	UC_MODES_EXCEPT(UC_M_SQPOLL, "the SQ thread, not enter, decides the batch");
@@ -236,7 +239,7 @@ CASE(failed_sqe_stops_the_batch)
 	uc_prep_nop(SQE(), UD_THIRD);
 	ASSERT_SUBMIT(2);
 	ASSERT_SUBMIT(1);	/* the third was left in the SQ */
-	EXPECT_STREAM(want);
+	EXPECT_STREAM_PARTIAL(want);
 }
 
 /*
