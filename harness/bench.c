@@ -10,6 +10,7 @@
  * a table.
  */
 #include <errno.h>
+#include <sched.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,8 +33,9 @@ static const unsigned batches[] = { 1, 8, 32, 128 };
 /* ops/s of liburing, or a negative errno */
 static double liburing_nops(unsigned batch, unsigned total, int sqpoll)
 {
-	struct io_uring_params p = { .flags = sqpoll ? IORING_SETUP_SQPOLL : 0,
-				     .sq_thread_idle = BENCH_SQ_IDLE_MS };
+	struct io_uring_params p = { .flags = bench_setup_flags(sqpoll),
+				     .sq_thread_idle = BENCH_SQ_IDLE_MS,
+				     .sq_thread_cpu = BENCH_SQ_CPU };
 	struct io_uring_cqe *cqe;
 	struct io_uring ring;
 	unsigned done, i, seen;
@@ -67,6 +69,37 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+unsigned bench_setup_flags(int sqpoll)
+{
+	if (!sqpoll)
+		return 0;
+	return sysconf(_SC_NPROCESSORS_ONLN) > BENCH_SQ_CPU ?
+	       IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF : IORING_SETUP_SQPOLL;
+}
+
+/* The submitting thread on CPU 0, away from the SQ thread's CPU. */
+static void pin_to_cpu0(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		fprintf(stderr, "ucbench: not pinned to CPU 0 (%s): numbers may wander\n",
+			strerror(errno));
+}
+
+static void unpin(void)
+{
+	long i, n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	for (i = 0; i < n && i < CPU_SETSIZE; i++)
+		CPU_SET(i, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
 static double median(double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof(*v), cmp_double);
@@ -91,6 +124,7 @@ static double suite_wall(const char *runner, int jobs)
 		snprintf(jarg, sizeof(jarg), "%d", jobs);
 		if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
 			_exit(127);
+		unpin();	/* the suite gets every CPU, as it would without us */
 		execl(runner, runner, "-j", jarg, (char *)NULL);
 		_exit(127);
 	}
@@ -123,6 +157,7 @@ int main(int argc, char **argv)
 	int sqpoll, r, first = 1;
 	unsigned b;
 
+	pin_to_cpu0();
 	out = fopen(out_path, "w");
 	if (!out) {
 		fprintf(stderr, "ucbench: cannot write %s: %s\n", out_path, strerror(errno));

@@ -9,8 +9,9 @@
 
 double bench_ref_nops(unsigned batch, unsigned total, int sqpoll)
 {
-	struct io_uring_params p = { .flags = sqpoll ? IORING_SETUP_SQPOLL : 0,
-				     .sq_thread_idle = BENCH_SQ_IDLE_MS };
+	struct io_uring_params p = { .flags = bench_setup_flags(sqpoll),
+				     .sq_thread_idle = BENCH_SQ_IDLE_MS,
+				     .sq_thread_cpu = BENCH_SQ_CPU };
 	struct io_uring_cqe *cqe;
 	struct ref_ring ring;
 	unsigned done, i, seen;
