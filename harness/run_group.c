@@ -78,14 +78,26 @@ static int case_index(const struct run_group *g, const char *name, size_t len)
 	return -1;
 }
 
+/* The harness's own text after "not ok N name", without its "#" separator. */
+static const char *failure_text(const char *directive)
+{
+	if (!directive)
+		return "";
+	directive += strspn(directive, " ");
+	if (*directive == '#')
+		directive++;
+	return directive + strspn(directive, " ");
+}
+
 static void emit_result(struct run_group *g, bool ok, const char *name, size_t name_len,
 			const char *directive, double now)
 {
 	const char *text = directive;
 	int idx = case_index(g, name, name_len);
-	const char *known = g->opts ? run_known_reason(g->opts->known, g->opts->nknown,
-						       g->area->name, name, name_len, g->mode,
-						       g->opts->kernel) : NULL;
+	const struct run_known *line = g->opts ? run_known_find(g->opts->known, g->opts->nknown,
+							      g->area->name, name, name_len,
+							      g->mode, g->opts->kernel) : NULL;
+	const char *known = line ? line->reason : NULL;
 
 	if (idx >= 0)
 		g->done[idx] = true;
@@ -96,6 +108,12 @@ static void emit_result(struct run_group *g, bool ok, const char *name, size_t n
 		g->counts.timeout++;
 		group_append(g, INDENT "not ok %d %.*s # TIMEOUT %s\n", g->results,
 			     (int)name_len, name, g->note);
+	} else if (known && !ok && line->still_fails) {
+		/* triaged, not excused: the explanation travels with the failure */
+		g->counts.fail++;
+		group_append(g, INDENT "not ok %d %.*s #  known issue, still a failure: %s; %s\n",
+			     g->results, (int)name_len, name, known,
+			     g->note_kind == NOTE_SIGNAL ? g->note : failure_text(text));
 	} else if (known && !ok) {
 		/* listed as known: still visible, no longer failing the run */
 		g->counts.xfail++;

@@ -8,6 +8,10 @@
  * passes is XPASS ("fixed? drop the line"). Neither fails the run. A case
  * glob ending in @MODE-GLOB applies only in those setup modes. Blank lines
  * and lines starting with # are ignored.
+ *
+ * A REASON starting with "fail:" documents a failure without excusing it:
+ * a real behaviour difference on that kernel (a bug fixed later) stays FAIL,
+ * with the explanation attached so a reader does not triage it again.
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -16,6 +20,8 @@
 #include <string.h>
 
 #include "runner.h"
+
+#define FAIL_MARK "fail:"
 
 int run_known_load(const char *path, struct run_known **out, unsigned *n, char *why, size_t len)
 {
@@ -30,6 +36,7 @@ int run_known_load(const char *path, struct run_known **out, unsigned *n, char *
 	}
 	while (fgets(line, sizeof(line), f)) {
 		char *cases, *kernel, *reason, *save = NULL;
+		bool still_fails;
 
 		lineno++;
 		line[strcspn(line, "\n")] = '\0';
@@ -38,8 +45,11 @@ int run_known_load(const char *path, struct run_known **out, unsigned *n, char *
 			continue;
 		kernel = strtok_r(NULL, " \t", &save);
 		reason = strtok_r(NULL, "", &save);
-		while (reason && (*reason == ' ' || *reason == '\t'))
-			reason++;
+		if (reason)
+			reason += strspn(reason, " \t");
+		still_fails = reason && !strncmp(reason, FAIL_MARK, strlen(FAIL_MARK));
+		if (still_fails)
+			reason += strlen(FAIL_MARK) + strspn(reason + strlen(FAIL_MARK), " \t");
 		if (!kernel || !reason || !*reason || !strchr(cases, '.')) {
 			snprintf(why, len, "%s:%u: want AREA.CASE-GLOB KERNEL-GLOB REASON", path,
 				 lineno);
@@ -53,6 +63,7 @@ int run_known_load(const char *path, struct run_known **out, unsigned *n, char *
 		list = grown;
 		list[count].cases = strdup(cases);
 		list[count].kernel = strdup(kernel);
+		list[count].still_fails = still_fails;
 		list[count].reason = strdup(reason);
 		count++;
 	}
@@ -66,7 +77,7 @@ fail:
 	return -1;
 }
 
-const char *run_known_reason(const struct run_known *list, unsigned n, const char *area,
+const struct run_known *run_known_find(const struct run_known *list, unsigned n, const char *area,
 			     const char *name, size_t name_len, const char *mode,
 			     const char *kernel)
 {
@@ -79,7 +90,7 @@ const char *run_known_reason(const struct run_known *list, unsigned n, const cha
 		const char *subject = strchr(list[i].cases, '@') ? with_mode : full;
 
 		if (!fnmatch(list[i].cases, subject, 0) && !fnmatch(list[i].kernel, kernel, 0))
-			return list[i].reason;
+			return &list[i];
 	}
 	return NULL;
 }

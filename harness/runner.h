@@ -61,13 +61,14 @@ struct run_counts {
 struct run_known {
 	char *cases;		/* AREA.CASE glob */
 	char *kernel;		/* uname -r glob */
-	char *reason;
+	char *reason;		/* without the "fail:" marker */
+	bool still_fails;	/* "fail: REASON": documented, yet a failure */
 };
 
 int run_known_load(const char *path, struct run_known **out, unsigned *n, char *why,
 		   size_t len);
-/* The reason if area.name in mode on this kernel is a known issue, else NULL. */
-const char *run_known_reason(const struct run_known *list, unsigned n, const char *area,
+/* The line covering area.name in mode on this kernel, else NULL. */
+const struct run_known *run_known_find(const struct run_known *list, unsigned n, const char *area,
 			     const char *name, size_t name_len, const char *mode,
 			     const char *kernel);
 

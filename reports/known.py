@@ -11,6 +11,10 @@ Globs are fnmatch patterns, case-sensitive, ``*`` matching any character
 (as C fnmatch(3) with no flags).  A case glob containing ``@`` is matched
 against ``area.case@mode``, otherwise against ``area.case``.
 
+A REASON starting with ``fail:`` documents a failure without excusing it
+(a real behaviour difference on that kernel): the run stays ``fail`` and its
+reason is prefixed with the explanation.
+
 Applying a list to a results dict does what the runner does when it is
 given the list (for KTAP produced without ``--known``, e.g. in a VM): a
 listed failure becomes ``xfail`` with reason ``known issue: REASON``, a
@@ -24,6 +28,8 @@ from dataclasses import dataclass
 import results
 
 XFAIL_PREFIX = "known issue: "
+STILL_FAILS_PREFIX = "known issue, still a failure: "
+FAIL_MARK = "fail:"
 XPASS_TEXT = "XPASS: known issue did not reproduce (fixed? drop it from the list): "
 FORMAT = "want AREA.CASE-GLOB[@MODE-GLOB] KERNEL-GLOB REASON"
 
@@ -45,6 +51,7 @@ class Issue:
     kernel: str
     reason: str
     line: int = 0
+    still_fails: bool = False
 
     def matches(self, area, case, mode, kernel):
         """True when this line covers the run (area.case in mode on kernel)."""
@@ -62,18 +69,28 @@ def parse(text):
         words = line.split(None, 2)
         if not words or words[0].startswith("#"):
             continue
-        if len(words) < 3 or "." not in words[0] or not words[2].strip():
+        reason = words[2].strip() if len(words) == 3 else ""
+        still_fails = reason.startswith(FAIL_MARK)
+        if still_fails:
+            reason = reason[len(FAIL_MARK):].strip()
+        if "." not in words[0] or not reason:
             raise KnownError(FORMAT, number)
-        issues.append(Issue(words[0], words[1], words[2].strip(), number))
+        issues.append(Issue(words[0], words[1], reason, number, still_fails))
     return issues
 
 
-def reason_for(issues, area, case, mode, kernel):
-    """The first matching line's reason (the runner's rule), else None."""
+def find(issues, area, case, mode, kernel):
+    """The first matching line (the runner's rule), else None."""
     for issue in issues:
         if issue.matches(area, case, mode, kernel):
-            return issue.reason
+            return issue
     return None
+
+
+def reason_for(issues, area, case, mode, kernel):
+    """The first matching line's reason, else None."""
+    issue = find(issues, area, case, mode, kernel)
+    return issue.reason if issue else None
 
 
 def apply(data, issues):
@@ -87,11 +104,16 @@ def apply(data, issues):
         status = entry.get("status")
         if status not in ("fail", "pass"):
             continue
-        reason = reason_for(issues, entry.get("area", ""), entry.get("case", ""),
-                            entry.get("mode", ""), kernel)
-        if reason is None:
+        issue = find(issues, entry.get("area", ""), entry.get("case", ""),
+                     entry.get("mode", ""), kernel)
+        if issue is None:
             continue
-        if status == "fail":
+        reason = issue.reason
+        if status == "fail" and issue.still_fails:
+            if not entry.get("reason", "").startswith(STILL_FAILS_PREFIX):
+                entry["reason"] = "%s%s; %s" % (STILL_FAILS_PREFIX, reason,
+                                                entry.get("reason", ""))
+        elif status == "fail":
             entry["status"] = "xfail"
             entry["reason"] = XFAIL_PREFIX + reason
             xfailed += 1

@@ -117,6 +117,17 @@ check "--known: the listed failure is XFAIL with its reason" \
 	has "$T/known.ktap" '^    ok [0-9]* fails_on_wrong_res # XFAIL known issue: triaged'
 check "--known: a listed case that passes is XPASS" \
 	has "$T/known.ktap" '^    ok [0-9]* passes # XPASS known issue did not reproduce'
+printf 'fixture.fails_on_wrong_res * fail: a real bug on this kernel\n' > "$T/known.fail"
+"$UC" --cases-dir "$T/cases" -b ref -m default --known "$T/known.fail" \
+	-t fails_on_wrong_res > "$T/kf.ktap" 2> /dev/null
+rc=$?
+check "--known 'fail:' line: the run still fails (exit 1)" eq 1 "$rc"
+check "--known 'fail:' line: not ok, with the explanation and the harness's text" \
+	has "$T/kf.ktap" \
+	'^    not ok [0-9]* fails_on_wrong_res #  known issue, still a failure: a real bug on this kernel; .*wrong res'
+printf 'fixture.passes * fail:\n' > "$T/known.empty"
+"$UC" --cases-dir "$T/cases" --known "$T/known.empty" > /dev/null 2>&1
+check "--known 'fail:' with no reason is malformed: exit 2" eq 2 "$?"
 printf 'fixture.passes\n' > "$T/known.bad"
 "$UC" --cases-dir "$T/cases" --known "$T/known.bad" > "$T/kb.out" 2> "$T/kb.err"
 rc=$?

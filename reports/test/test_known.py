@@ -29,6 +29,16 @@ class ParseTest(unittest.TestCase):
         self.assertEqual(ctx.exception.line, 2)
         self.assertIn("AREA.CASE-GLOB", ctx.exception.message)
 
+    def test_fail_marker_documents_without_excusing(self):
+        issues = known.parse("rw.a 6.1.* fail:  tags never posted\nrw.b * plain\n")
+        self.assertEqual([(i.reason, i.still_fails) for i in issues],
+                         [("tags never posted", True), ("plain", False)])
+
+    def test_fail_marker_needs_a_reason(self):
+        with self.assertRaises(known.KnownError) as ctx:
+            known.parse("rw.a * fail:\n")
+        self.assertEqual(ctx.exception.line, 1)
+
     def test_case_glob_needs_an_area(self):
         with self.assertRaises(known.KnownError) as ctx:
             known.parse("justacase * reason\n")
@@ -94,6 +104,17 @@ class ApplyTest(unittest.TestCase):
         data = data_with([entry("rw", "a", "fail")], kernel="6.12.0")
         known.apply(data, known.parse("rw.a 6.1.* old kernels\n"))
         self.assertEqual(data["results"][0]["status"], "fail")
+
+    def test_documented_failure_stays_a_failure_with_the_explanation(self):
+        data = data_with([entry("fixed", "tags", "fail", "missing: row 0"),
+                          entry("fixed", "tags2", "pass")], kernel="6.1.0-56")
+        issues = known.parse("fixed.tags* 6.1.* fail: 6.1 posts no tags\n")
+        self.assertEqual(known.apply(data, issues), (0, 1))
+        self.assertEqual((data["results"][0]["status"], data["results"][0]["reason"]),
+                         ("fail", "known issue, still a failure: 6.1 posts no tags; missing: row 0"))
+        self.assertEqual(data["totals"]["fail"], 1)
+        known.apply(data, issues)
+        self.assertEqual(data["results"][0]["reason"].count("known issue"), 1)
 
     def test_applying_twice_changes_nothing_more(self):
         data = data_with([entry("rw", "a", "fail"), entry("rw", "b", "pass")])
