@@ -379,12 +379,15 @@ CASE(files_update2_posts_tag_of_replaced_file)
 	up.tags = (uintptr_t)&new_tag;
 	up.nr = 1;
 	EXPECT_EQ(1, uc_register(RING, IORING_REGISTER_FILES_UPDATE2, &up, sizeof(up)));
-	EXPECT_STREAM(want);
+	EXPECT_STREAM_WITHIN(want, UC_ORDERED, UC_TAG_WAIT_MS);
 }
 
 /*
  * Asserts that unregistering a tagged table posts one tag CQE per file
- * still in it, in no promised order.
+ * still in it, in no promised order: each is then "unregistered and ...
+ * not used anymore" (io_uring_register(2) IORING_REGISTER_BUFFERS2). 6.1
+ * and 6.12 fput() the remaining files without a tag CQE
+ * (__io_sqe_files_unregister() in io_uring/rsrc.c): a known issue there.
  */
 CASE(unregister_files_posts_tags_of_remaining_files)
 {
@@ -401,7 +404,7 @@ CASE(unregister_files_posts_tags_of_remaining_files)
 	table[2] = fds[1];	/* tag 0: no CQE (io_uring_register(2)) */
 	ASSERT_EQ(0, files2(RING, table, tags, 3));
 	ASSERT_EQ(0, uc_register(RING, IORING_UNREGISTER_FILES, NULL, 0));
-	EXPECT_STREAM_UNORDERED(want);
+	EXPECT_STREAM_WITHIN(want, UC_UNORDERED, UC_TAG_WAIT_MS);
 }
 
 /*
@@ -521,7 +524,7 @@ CASE(openat_direct_replaces_file_in_occupied_slot)
 	ASSERT_EQ(0, files2(RING, fds, tags, 2));
 	prep_openat_direct(SQE(), path, 0 + 1, UD_OPEN);
 	ASSERT_SUBMIT(1);
-	EXPECT_STREAM_UNORDERED(opened);
+	EXPECT_STREAM_WITHIN(opened, UC_UNORDERED, UC_TAG_WAIT_MS);
 	prep_slot_read(SQE(), 0, buf, sizeof(buf), UD_READ);
 	ASSERT_SUBMIT(1);
 	EXPECT_STREAM(read_back);
@@ -694,7 +697,11 @@ CASE(fixed_fd_install_flags_no_cloexec_and_invalid)
 /*
  * Asserts that the matcher catches wrong expectations on a real fixed-file
  * stream: -EBADF expected as success, a slot read expected as -EBADF, and
- * an allocated slot outside the range it was confined to.
+ * an allocated slot outside the range it was confined to. The write's CQE
+ * is reaped before the read is submitted, so the real stream has one order
+ * on every kernel: two requests submitted together may complete in either
+ * (6.1 runs the pipe write in io-wq, pipes have no FMODE_NOWAIT there, and
+ * posts the read's -EBADF first).
  */
 CASE(selftest_wrong_expectations_are_caught)
 {
@@ -718,10 +725,12 @@ CASE(selftest_wrong_expectations_are_caught)
 	table[1] = fds[1];
 	table[2] = -1;
 	ASSERT_EQ(0, uc_register(RING, IORING_REGISTER_FILES, table, 3));
+	uc_stream_reset(&self->stream);
 	prep_slot_write(SQE(), 1, "ab", 2, UD_WRITE);
+	SUBMIT_AND_REAP(1);
 	prep_slot_read(SQE(), 2, buf, sizeof(buf), UD_READ);
-	ASSERT_SUBMIT(2);
-	EXPECT_STREAM(right);
+	SUBMIT_AND_REAP(1);
+	EXPECT_COLLECTED_ON(RING, right, ARRAY_LEN(right), UC_ORDERED);
 	EXPECT_MISMATCH(UC_WRONG_RES, empty_slot_works, UC_ORDERED);
 	EXPECT_MISMATCH(UC_WRONG_RES, write_fails, UC_ORDERED);
 	EXPECT_MISMATCH(UC_WRONG_RES, wrong_slot_range, UC_UNORDERED);

@@ -20,6 +20,7 @@
 
 #include "uc.h"
 #include "prep_buf.h"
+#include "prep_io.h"
 
 enum {
 	UD_RECV = 0x7ec0, UD_RECV2 = 0x7ec1,
@@ -383,7 +384,10 @@ CASE(incremental_multishot_recv_packs_datagrams_into_one_buffer)
  * buffer right after them. The kernel decides how many buffers one bundle
  * takes (6.10 gave the first recv one buffer), so the rows follow the rule,
  * not fixed sizes (uapi io_uring.h IORING_RECVSEND_BUNDLE: "the buffers be
- * contiguous from the starting buffer ID").
+ * contiguous from the starting buffer ID"). It sizes a bundle by how much
+ * the socket says is queued (msg_inq): TCP reports that, an AF_UNIX stream
+ * socket only since 6.17 (df30285b3670 "af_unix: Introduce SO_INQ."), and
+ * without it 6.12 maps one buffer per recv; hence a loopback TCP pair.
  */
 CASE(recv_bundles_fill_contiguous_buffers_in_ring_order)
 {
@@ -391,20 +395,20 @@ CASE(recv_bundles_fill_contiguous_buffers_in_ring_order)
 	unsigned got = 0, used = 0, most = 0, i, n;
 	struct uc_cqe_expect row;
 	UC_PBUF(pb);
-	int sv[2];
+	int cli, srv;
 
 	REQUIRE_FEATURE(IORING_FEAT_RECVSEND_BUNDLE);
-	SOCKETPAIR(SOCK_STREAM, sv);
+	UC_TCP_PAIR(cli, srv);
 	PBUF_SETUP(&pb, RING, 8, BGID, 0, BUNDLE_BID + 8, BUNDLE_BUF);
 	uc_pbuf_fill(&pb, BUNDLE_BID, 8);
-	ASSERT_EQ(BUNDLE_BYTES, write(sv[1], bytes, BUNDLE_BYTES));
+	ASSERT_EQ(BUNDLE_BYTES, write(cli, bytes, BUNDLE_BYTES));
 	for (i = 0; got < BUNDLE_BYTES && i < BUNDLE_BYTES; i++) {
 		row = (struct uc_cqe_expect)CQE_RECV(UD_BUNDLE + i, 0,
 						     UC_F_BUFFER(BUNDLE_BID + used));
 		row.res_kind = UC_RES_RANGE;
 		row.res[0] = 1;
 		row.res[1] = BUNDLE_BYTES - got;
-		uc_prep_recv_select(SQE(), sv[0], 0, BGID, UD_BUNDLE + i)->ioprio |=
+		uc_prep_recv_select(SQE(), srv, 0, BGID, UD_BUNDLE + i)->ioprio |=
 			IORING_RECVSEND_BUNDLE;
 		ASSERT_SUBMIT(1);
 		EXPECT_STREAM_ON(RING, &row, 1, UC_ORDERED);
@@ -419,8 +423,8 @@ CASE(recv_bundles_fill_contiguous_buffers_in_ring_order)
 	EXPECT_LT(1, most) TH_LOG("no bundle took more than one buffer");
 	EXPECT_EQ(0, memcmp(uc_pbuf_buf(&pb, BUNDLE_BID), bytes, BUNDLE_BYTES));
 	row = (struct uc_cqe_expect)CQE_RECV(UD_RECV, 1, UC_F_BUFFER(BUNDLE_BID + used));
-	ASSERT_EQ(1, write(sv[1], "z", 1));
-	uc_prep_recv_select(SQE(), sv[0], 0, BGID, UD_RECV);
+	ASSERT_EQ(1, write(cli, "z", 1));
+	uc_prep_recv_select(SQE(), srv, 0, BGID, UD_RECV);
 	ASSERT_SUBMIT(1);
 	EXPECT_STREAM_ON(RING, &row, 1, UC_ORDERED);
 }

@@ -48,6 +48,9 @@ struct setup_row {
  * Each row's verdict through the backend, with exactly the row's params.
  * A row the backend cannot express, or (for rows that must succeed) whose
  * flags the kernel rejects in a raw trial, is reported and not counted.
+ * NO_MMAP rows have no memory for that trial: a kernel that knows the flags
+ * faults on the missing memory (-EFAULT), one that does not (6.1) refuses
+ * them (-EINVAL) and the row is not counted.
  */
 static void check_rows(struct __test_metadata *_metadata, const struct uc_backend *be,
 		       const struct setup_row *rows, unsigned n, bool run_a_nop)
@@ -61,7 +64,15 @@ static void check_rows(struct __test_metadata *_metadata, const struct uc_backen
 		const char *why = NULL;
 		int fd, ret;
 
-		if (!rows[i].want && !(rows[i].p.flags & IORING_SETUP_NO_MMAP)) {
+		if (!rows[i].want && (rows[i].p.flags & IORING_SETUP_NO_MMAP)) {
+			/* no memory for a raw trial: a known NO_MMAP faults (probe.c) */
+			fd = uc_probe_setup(rows[i].p.flags);
+			if (fd < 0 && fd != -EFAULT) {
+				printf("# row %s: kernel rejects it (%s): not checked\n",
+				       rows[i].what, uc_errno_name(-fd) ?: "?");
+				continue;
+			}
+		} else if (!rows[i].want) {
 			fd = ref_sys_setup(UC_DEFAULT_ENTRIES, &raw);
 			if (fd < 0) {
 				printf("# row %s: kernel rejects it (%s): not checked\n",
@@ -538,7 +549,10 @@ CASE(first_opcode_the_probe_does_not_report_is_einval)
 
 /*
  * Self-test: on a real stream (a NOP, then an opcode no kernel defines), a
- * wrong res, a missing CQE and an extra one are each caught.
+ * wrong res, a missing CQE and an extra one are each caught. The NOP's CQE
+ * is taken before the bad SQE is submitted: with SQPOLL two submits in a
+ * row can become one batch of the SQ thread, and nothing documents the CQE
+ * order within a batch (6.1 posts the SQE failing at submit first).
  */
 CASE(selftest_wrong_expectations_are_caught)
 {
@@ -553,11 +567,12 @@ CASE(selftest_wrong_expectations_are_caught)
 	};
 	static const struct uc_cqe_expect extra[] = { CQE(UD_A, 0, 0) };
 
+	uc_stream_reset(&self->stream);
 	uc_prep_nop(SQE(), UD_A);
-	ASSERT_SUBMIT(1);
+	SUBMIT_AND_REAP(1);
 	uc_prep_bad_opcode(SQE(), UD_BAD);
-	ASSERT_SUBMIT(1);
-	EXPECT_STREAM(right);
+	SUBMIT_AND_REAP(1);
+	EXPECT_COLLECTED_ON(RING, right, ARRAY_LEN(right), UC_ORDERED);
 	EXPECT_MISMATCH(UC_WRONG_RES, wrong_res, UC_ORDERED);
 	EXPECT_MISMATCH(UC_MISSING, missing, UC_ORDERED);
 	EXPECT_MISMATCH(UC_EXTRA, extra, UC_ORDERED);

@@ -299,6 +299,29 @@ static inline void uc_expect_stream(struct __test_metadata *_metadata, const cha
 	uc_expect_collected(_metadata, file, line, ring, s, want, nwant, order);
 }
 
+/*
+ * uc_expect_stream, but wait up to ms (or UC_WAIT_MS, if longer) for the
+ * CQEs: for CQEs documented to come "later", with no bound, that a kernel
+ * posts from deferred work (resource tags: io_uring_register(2)).
+ */
+static inline void uc_expect_stream_within(struct __test_metadata *_metadata, const char *file,
+					   int line, struct uc_ring *ring, struct uc_stream *s,
+					   const struct uc_cqe_expect *want, unsigned nwant,
+					   enum uc_order order, unsigned ms)
+{
+	int ret;
+
+	uc_stream_reset(s);
+	ret = uc_collect(ring, nwant, ms > uc_wait_ms() ? ms : uc_wait_ms(), s);
+	if (ret < 0) {
+		printf("# %s:%d: collecting CQEs failed: %s\n", file, line,
+		       uc_errno_name(-ret) ?: "?");
+		uc_fail(_metadata, "collecting CQEs failed: %s", uc_errno_name(-ret) ?: "?");
+		return;
+	}
+	uc_expect_collected(_metadata, file, line, ring, s, want, nwant, order);
+}
+
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Collect n CQEs; the stream must be exactly one of the allowed outcomes. */
@@ -344,11 +367,37 @@ static inline void uc_expect_one_of(struct __test_metadata *_metadata, const cha
 #define EXPECT_STREAM_UNORDERED(want) \
 	EXPECT_STREAM_ON(RING, want, ARRAY_LEN(want), UC_UNORDERED)
 #define EXPECT_STREAM_PARTIAL(want) EXPECT_STREAM_ON(RING, want, ARRAY_LEN(want), UC_PARTIAL)
+/*
+ * How long a resource tag CQE may take. io_uring_register(2) promises it
+ * "after the resource had been unregistered and it's not used anymore",
+ * with no bound, and liburing's test/rsrc_tags.c waits without one. 6.1
+ * posts it from a delayed work queued a second (HZ) after the slot's last
+ * reference is dropped (io_rsrc_node_ref_zero() in io_uring/rsrc.c); later
+ * kernels at once. A wait ends as soon as the CQE is there.
+ */
+#define UC_TAG_WAIT_MS	4000
+/* The whole stream, allowing ms for it to arrive (see uc_expect_stream_within). */
+#define EXPECT_STREAM_WITHIN(want, order, ms) \
+	uc_expect_stream_within(_metadata, __FILE__, __LINE__, RING, &self->stream, (want), \
+				ARRAY_LEN(want), (order), (ms))
 /* The stream gathered so far with REAP_ON(), then nothing more. */
 #define EXPECT_COLLECTED_ON(r, want, n, order) \
 	uc_expect_collected(_metadata, __FILE__, __LINE__, (r), &self->stream, (want), (n), (order))
 /* Take exactly n more CQEs into the stream (a precondition: they must come). */
 #define REAP_ON(r, n) ASSERT_EQ((int)(n), uc_reap((r), (n), uc_wait_ms(), &self->stream))
+/*
+ * Submit the n SQEs just prepared and take their n CQEs into the stream
+ * before anything else is submitted. Requests submitted together are
+ * independent, and nothing documents the order the kernel issues or
+ * completes them in (with SQPOLL two submits in a row can even become one
+ * batch of the SQ thread): a case about which request comes first, or takes
+ * which buffer, submits them one step at a time with this.
+ */
+#define SUBMIT_AND_REAP_ON(r, n) do { \
+	ASSERT_SUBMIT_ON(r, n); \
+	REAP_ON(r, n); \
+} while (0)
+#define SUBMIT_AND_REAP(n) SUBMIT_AND_REAP_ON(RING, n)
 /* Nothing may be posted: flush task work and the backlog, then look. */
 #define EXPECT_NO_CQE() EXPECT_STREAM_ON(RING, NULL, 0, UC_ORDERED)
 /* The stream is this one CQE (flags 0), nothing else. */
