@@ -118,6 +118,48 @@ def _remark(supported, since, release):
     return ""
 
 
+ISSUE_STATUSES = FAILED + ("xfail",)
+REASON_MAX = 600
+
+
+def is_xpass(entry):
+    """A pass of a listed known issue (known.py, or the runner's XPASS)."""
+    return entry["status"] == "pass" and entry.get("reason", "").startswith("XPASS")
+
+
+def issue_rows(columns, by_case):
+    """Every failure, XFAIL and XPASS per kernel and case, with its reason.
+
+    Runs of one case on one kernel are grouped by verdict; the reason shown
+    is the commonest one among them (a known issue's explanation comes first
+    in it, then the harness's evidence), cut at REASON_MAX characters.
+    """
+    rows = []
+    for label, _, _ in columns:
+        for (area, case) in sorted(by_case):
+            entries = by_case[(area, case)].get(label, [])
+            present = list(dict.fromkeys((e["backend"], e["mode"]) for e in entries))
+            groups = {}
+            for e in entries:
+                status = "xpass" if is_xpass(e) else e["status"]
+                if status in ISSUE_STATUSES or status == "xpass":
+                    groups.setdefault(status, []).append(e)
+            for status in sorted(groups, key=lambda st: SEVERITY.index(st) if st in SEVERITY else 9):
+                group = groups[status]
+                reasons = {}
+                for e in group:
+                    reasons[e.get("reason", "")] = reasons.get(e.get("reason", ""), 0) + 1
+                reason = max(reasons, key=lambda r: (reasons[r], r))
+                if len(reason) > REASON_MAX:
+                    reason = reason[:REASON_MAX - 3] + "..."
+                where = results.compress_columns({(e["backend"], e["mode"]) for e in group}, present,
+                                                allow_except=True)
+                rows.append({"kernel": label, "area": area, "case": case, "status": status,
+                             "runs": len(group), "of": len(entries), "where": where,
+                             "reason": reason, "reasons": len(reasons)})
+    return rows
+
+
 def build(runs, timeline=None, timeline_note=""):
     """The compat dict (compat.json) for [(source, results dict)]."""
     columns = label_kernels(runs)
@@ -139,6 +181,7 @@ def build(runs, timeline=None, timeline_note=""):
                         "runs": len(data.get("results", [])),
                         "totals": data.get("totals") or results.totals(data.get("results", []))})
     return {"schema": 1, "kind": KIND, "kernels": kernels, "cases": cases,
+            "issues": issue_rows(columns, by_case),
             "features": feature_rows(columns, timeline), "timeline": timeline_note}
 
 
@@ -154,6 +197,33 @@ def _md_cell(c):
     if c["worst"] in FAILED and c["verdict"] not in FAILED:
         text = "**%s**" % text
     return text
+
+
+ISSUES_INTRO = ("Every failure, XFAIL (a listed known issue) and XPASS (a listed issue that "
+                "did not reproduce) per kernel. A failure whose reason starts \"known issue, "
+                "still a failure\" has been triaged: the explanation, then the harness's "
+                "evidence.")
+
+
+def issues_md(compat):
+    """The "Failures and known issues" section, one table per kernel."""
+    lines = ["", "## Failures and known issues", "", ISSUES_INTRO]
+    for k in compat["kernels"]:
+        rows = [r for r in compat.get("issues", []) if r["kernel"] == k["label"]]
+        lines += ["", "### %s" % markdown.escape_inline(k["label"]), ""]
+        if not rows:
+            lines.append("None.")
+            continue
+        lines += ["| case | verdict | runs | reason |", "|---|---|---|---|"]
+        for r in rows:
+            verdict = r["status"].upper() if r["status"] in FAILED else r["status"]
+            runs = "%d of %d: %s" % (r["runs"], r["of"], ", ".join(r["where"]))
+            reason = r["reason"] or "-"
+            if r["reasons"] > 1:
+                reason += " (%d different reasons; the commonest)" % r["reasons"]
+            lines.append("| %s |" % " | ".join(markdown.escape_cell(v) for v in (
+                "%s.%s" % (r["area"], r["case"]), verdict, runs, reason)))
+    return lines
 
 
 def render_md(compat):
@@ -174,6 +244,7 @@ def render_md(compat):
     lines += ["", "Sources: " + ", ".join("%s = `%s`" % (markdown.escape_inline(k["label"]),
                                                         k["source"].replace("`", "'"))
                                         for k in compat["kernels"]), ""]
+    lines += issues_md(compat)[1:] + [""]
     lines += ["## Cases", "",
               "One cell per case and kernel: the verdict of all its backend/mode runs when they "
               "agree, else the commonest verdict and the exceptions (`b/*`: every mode of backend "

@@ -130,6 +130,55 @@ class MergeTest(unittest.TestCase):
         self.assertIn("present before 6.12 (back-port?)", text)
 
 
+class IssuesTest(unittest.TestCase):
+    """The "Failures and known issues" section: every failure, XFAIL and
+    XPASS per kernel, with where it happened and its reason."""
+
+    def setUp(self):
+        old = kernel_61()
+        old["results"] += grid("rw", "chain", "xfail", reason="known issue: chains not broken")
+        old["results"] += grid("nop", "listed", overrides={
+            ("ref", "default"): ("pass", "XPASS: known issue did not reproduce (fixed? drop it "
+                                         "from the list): y")})
+        old["results"] += grid("nop", "long", overrides={
+            ("ref", m): ("fail", "known issue, still a failure: " + "x" * 700) for m in
+            ("default", "sqpoll", "big", "coop_taskrun", "defer_taskrun")})
+        self.table = compat.build([("a", kernel_618()), ("b", old)])
+        self.rows = {(r["kernel"], r["area"], r["case"], r["status"]): r for r in self.table["issues"]}
+
+    def test_each_verdict_is_listed_with_where_and_reason(self):
+        self.assertEqual(sorted(k[1:] for k in self.rows), [
+            ("nop", "listed", "xpass"), ("nop", "long", "fail"), ("nop", "single", "fail"),
+            ("rw", "chain", "xfail")])
+        single = self.rows[("6.1.0-x", "nop", "single", "fail")]
+        self.assertEqual((single["runs"], single["of"], single["where"], single["reason"]),
+                         (2, 6, ["*/sqpoll"], "wrong res"))
+        self.assertEqual(self.rows[("6.1.0-x", "rw", "chain", "xfail")]["where"],
+                         ["ref/*", "liburing/*"])
+        self.assertEqual(self.rows[("6.1.0-x", "nop", "listed", "xpass")]["where"], ["ref/default"])
+
+    def test_long_reasons_are_cut_and_modes_named_by_exception(self):
+        row = self.rows[("6.1.0-x", "nop", "long", "fail")]
+        self.assertEqual(len(row["reason"]), compat.REASON_MAX)
+        self.assertTrue(row["reason"].endswith("..."))
+        self.assertEqual(row["where"], ["ref/* except no_sqarray"])
+
+    def test_kernel_without_issues_says_none(self):
+        text = compat.render_md(self.table)
+        section = text[text.index("## Failures and known issues"):text.index("## Cases")]
+        self.assertIn("### 6.18.4\n\nNone.", section)
+        self.assertIn("| nop.single | FAIL | 2 of 6: \\*/sqpoll | wrong res |", section)
+        self.assertIn("| rw.chain | xfail | 6 of 6: ref/\\*, liburing/\\* | known issue: chains "
+                      "not broken |", section)
+
+    def test_html(self):
+        text = compat_html.render(self.table)
+        check(text)
+        self.assertIn("<h2>Failures and known issues</h2>", text)
+        self.assertIn("known issue: chains not broken", text)
+        self.assertIn("\u2713\u00a0xpass", text)
+
+
 class HelpersTest(unittest.TestCase):
     """Sorting and labels."""
 
