@@ -316,7 +316,7 @@ int run_plan_execute(struct run_opts *o, struct run_plan *plan)
 	struct pollfd *pfd = calloc((size_t)plan->ngroups + 1, sizeof(*pfd));
 	struct run_group **active = calloc((size_t)plan->ngroups + 1, sizeof(*active));
 	struct run_counts total = { 0 };
-	int started = 0, nactive = 0, next_emit = 0, i;
+	int started = 0, nactive = 0, next_emit = 0, wait_ms, i;
 	double t0 = run_now();
 	char tmo[32];
 
@@ -367,11 +367,19 @@ int run_plan_execute(struct run_opts *o, struct run_plan *plan)
 		if (!nactive)
 			continue;
 
+		wait_ms = 100;
 		for (i = 0; i < nactive; i++) {
 			pfd[i].fd = active[i]->fd;
 			pfd[i].events = POLLIN;
+			/*
+			 * Output done, exit not reaped yet: nothing here wakes
+			 * poll() when it comes (a closed fd is ignored), and a
+			 * 100 ms nap per group made -j1 four times slower.
+			 */
+			if (active[i]->fd < 0 && !active[i]->exited)
+				wait_ms = 1;
 		}
-		poll(pfd, (nfds_t)nactive, 100);
+		poll(pfd, (nfds_t)nactive, wait_ms);
 
 		for (i = 0; i < nactive; i++) {
 			struct run_group *g = active[i];
