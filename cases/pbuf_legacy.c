@@ -14,6 +14,14 @@
  * completes with 0 rather than the count the man page states, and a group
  * that was emptied still exists; both readings are accepted where they
  * differ, and the buffers are checked by using them.
+ *
+ * Cases about which request gets which buffer submit one request at a time
+ * (SUBMIT_AND_REAP): nothing documents the order of requests submitted
+ * together. On 6.1 a pipe read is not done at submit (pipes have no
+ * FMODE_NOWAIT before 6.4, "pipe: set FMODE_NOWAIT on pipes"), so a
+ * REMOVE_BUFFERS submitted with it ran first and removed the buffer the
+ * read had taken and put back, and reads took the buffers in reverse SQ
+ * order.
  */
 #include <fcntl.h>
 #include <unistd.h>
@@ -50,15 +58,6 @@ static struct io_uring_sqe *prep_remove(struct io_uring_sqe *sqe, int nr, uint16
 	sqe->buf_group = bgid;
 	return sqe;
 }
-
-/*
- * Cases about which request gets which buffer submit one request at a time
- * (SUBMIT_AND_REAP): on 6.1 a pipe read is not done at submit (pipes have
- * no FMODE_NOWAIT before 6.4, "pipe: set FMODE_NOWAIT on pipes"), so a
- * REMOVE_BUFFERS submitted with it ran first and removed the buffer the
- * read had taken and put back, and reads took the buffers in reverse SQ
- * order; nothing documents either order.
- */
 
 /* Provide count of bufs[] as bids FIRST_BID.. in bgid, and require it to work. */
 #define PROVIDE(count, bgid) do { \

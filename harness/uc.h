@@ -281,28 +281,11 @@ static inline void uc_expect_collected(struct __test_metadata *_metadata, const 
 	uc_match_release(&m);
 }
 
-static inline void uc_expect_stream(struct __test_metadata *_metadata, const char *file,
-				    int line, struct uc_ring *ring, struct uc_stream *s,
-				    const struct uc_cqe_expect *want, unsigned nwant,
-				    enum uc_order order)
-{
-	int ret;
-
-	uc_stream_reset(s);
-	ret = uc_collect(ring, nwant, uc_wait_ms(), s);
-	if (ret < 0) {
-		printf("# %s:%d: collecting CQEs failed: %s\n", file, line,
-		       uc_errno_name(-ret) ?: "?");
-		uc_fail(_metadata, "collecting CQEs failed: %s", uc_errno_name(-ret) ?: "?");
-		return;
-	}
-	uc_expect_collected(_metadata, file, line, ring, s, want, nwant, order);
-}
-
 /*
- * uc_expect_stream, but wait up to ms (or UC_WAIT_MS, if longer) for the
- * CQEs: for CQEs documented to come "later", with no bound, that a kernel
- * posts from deferred work (resource tags: io_uring_register(2)).
+ * Collect nwant CQEs, then the stream must match. The wait is UC_WAIT_MS,
+ * or ms if that is longer: for CQEs documented to come "later", with no
+ * bound, that a kernel posts from deferred work (resource tags:
+ * io_uring_register(2)).
  */
 static inline void uc_expect_stream_within(struct __test_metadata *_metadata, const char *file,
 					   int line, struct uc_ring *ring, struct uc_stream *s,
@@ -320,6 +303,14 @@ static inline void uc_expect_stream_within(struct __test_metadata *_metadata, co
 		return;
 	}
 	uc_expect_collected(_metadata, file, line, ring, s, want, nwant, order);
+}
+
+static inline void uc_expect_stream(struct __test_metadata *_metadata, const char *file,
+				    int line, struct uc_ring *ring, struct uc_stream *s,
+				    const struct uc_cqe_expect *want, unsigned nwant,
+				    enum uc_order order)
+{
+	uc_expect_stream_within(_metadata, file, line, ring, s, want, nwant, order, 0);
 }
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))

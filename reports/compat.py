@@ -14,6 +14,7 @@ with the version that introduced it when the timeline is known.
 """
 
 import re
+from collections import Counter
 
 import markdown
 import results
@@ -118,13 +119,9 @@ def _remark(supported, since, release):
     return ""
 
 
-ISSUE_STATUSES = FAILED + ("xfail",)
+# the verdicts the issues section lists, in its order
+ISSUE_STATUSES = FAILED + ("xfail", "xpass")
 REASON_MAX = 600
-
-
-def is_xpass(entry):
-    """A pass of a listed known issue (known.py, or the runner's XPASS)."""
-    return entry["status"] == "pass" and entry.get("reason", "").startswith("XPASS")
 
 
 def issue_rows(columns, by_case):
@@ -141,14 +138,10 @@ def issue_rows(columns, by_case):
             present = list(dict.fromkeys((e["backend"], e["mode"]) for e in entries))
             groups = {}
             for e in entries:
-                status = "xpass" if is_xpass(e) else e["status"]
-                if status in ISSUE_STATUSES or status == "xpass":
-                    groups.setdefault(status, []).append(e)
-            for status in sorted(groups, key=lambda st: SEVERITY.index(st) if st in SEVERITY else 9):
+                groups.setdefault("xpass" if results.is_xpass(e) else e["status"], []).append(e)
+            for status in (s for s in ISSUE_STATUSES if s in groups):
                 group = groups[status]
-                reasons = {}
-                for e in group:
-                    reasons[e.get("reason", "")] = reasons.get(e.get("reason", ""), 0) + 1
+                reasons = Counter(e.get("reason", "") for e in group)
                 reason = max(reasons, key=lambda r: (reasons[r], r))
                 if len(reason) > REASON_MAX:
                     reason = reason[:REASON_MAX - 3] + "..."

@@ -243,8 +243,7 @@ def known_section(runs):
     """XFAILs (known issues that reproduced) and XPASSes (ones that did not)."""
     present = columns_of(runs)
     xfails = [r for r in runs if r.get("status") == "xfail"]
-    xpasses = [r for r in runs if r.get("status") == "pass" and
-               str(r.get("reason", "")).startswith("XPASS")]
+    xpasses = [r for r in runs if results.is_xpass(r)]
     out = ['<h2 id="known">Known issues (%d XFAIL, %d XPASS)</h2>' % (len(xfails), len(xpasses))]
     if not xfails and not xpasses:
         return out + ["<p>None.</p>"]

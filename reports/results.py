@@ -77,6 +77,12 @@ def fallback_reason(diagnostics):
     return useful[-1] if useful else ""
 
 
+def is_xpass(entry):
+    """A pass of a listed known issue: status pass, reason starting XPASS
+    (status_of() for the runner's directive, known.py for --known)."""
+    return entry.get("status") == "pass" and str(entry.get("reason", "")).startswith("XPASS")
+
+
 def status_of(result):
     """Map a KTAP result to (status, reason) following the runner's rules."""
     directive, reason = result.directive, result.reason
