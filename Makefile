@@ -33,6 +33,7 @@ LIB_SRC  := ref/ring.c ref/op.c harness/backend.c harness/backend_ref.c \
 	    harness/chain_model.c harness/resources.c harness/tasks.c \
 	    inject/nop_inject.c
 RUNNER_SRC := harness/runner.c harness/run_plan.c harness/run_group.c harness/run_known.c \
+	      harness/run_tmpdir.c \
 	      inject/fault_plan.c harness/modes.c harness/probe.c harness/names.c ref/ring.c
 
 .PHONY: all deps run check asan unit-tests bench mutate clean
@@ -50,7 +51,7 @@ $(BUILD)/.deps: harness/deps.sh
 	@KSFT_DIR="$(KSFT_DIR)" sh harness/deps.sh
 	@touch $@
 
-$(KSFT)/kselftest_harness.h: | $(BUILD)/.deps
+$(KSFT)/kselftest_harness.h: harness/ksft.sh | $(BUILD)/.deps
 	@echo "  KSFT    $(if $(KSFT_DIR),$(KSFT_DIR),linux-source-6.12)"
 	@KSFT_DIR="$(KSFT_DIR)" sh harness/ksft.sh $(KSFT)
 

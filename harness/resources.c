@@ -91,12 +91,15 @@ int uc_res_end(struct uc_resources *res, char *leak, size_t len)
 
 	while (res->nfds)
 		close(res->fds[--res->nfds]);
-	if (res->tmpdir[0]) {
-		nftw(res->tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-		res->tmpdir[0] = '\0';
-	}
 	if (leak && len)
 		leak[0] = '\0';
+	if (res->tmpdir[0]) {
+		/* a case that made its temp dir unremovable leaves it behind: say so */
+		if (nftw(res->tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) &&
+		    !access(res->tmpdir, F_OK) && !leaked++ && leak)
+			snprintf(leak, len, "temp dir %s could not be removed", res->tmpdir);
+		res->tmpdir[0] = '\0';
+	}
 	list_open_fds(now);
 	for (i = 0; i < UC_FD_SET_WORDS * WORD_BITS; i++) {
 		unsigned long bit = 1UL << (i % WORD_BITS);

@@ -114,6 +114,14 @@ static void emit_result(struct run_group *g, bool ok, const char *name, size_t n
 		group_append(g, INDENT "not ok %d %.*s #  known issue, still a failure: %s; %s\n",
 			     g->results, (int)name_len, name, known,
 			     g->note_kind == NOTE_SIGNAL ? g->note : failure_text(text));
+	} else if (g->note_kind == NOTE_SIGNAL && !ok) {
+		/*
+		 * A death by signal (a sanitizer abort, a SIGSEGV) is never
+		 * the known issue: a list entry describes a CQE stream.
+		 */
+		g->counts.fail++;
+		group_append(g, INDENT "not ok %d %.*s #  %s\n", g->results, (int)name_len,
+			     name, g->note);
 	} else if (known && !ok) {
 		/* listed as known: still visible, no longer failing the run */
 		g->counts.xfail++;
@@ -124,10 +132,6 @@ static void emit_result(struct run_group *g, bool ok, const char *name, size_t n
 		group_append(g, INDENT "ok %d %.*s # XPASS known issue did not reproduce "
 			     "(fixed? drop it from the list): %s\n", g->results, (int)name_len,
 			     name, known);
-	} else if (g->note_kind == NOTE_SIGNAL && !ok) {
-		g->counts.fail++;
-		group_append(g, INDENT "not ok %d %.*s #  %s\n", g->results, (int)name_len,
-			     name, g->note);
 	} else if (!ok) {
 		g->counts.fail++;
 		group_append(g, INDENT "not ok %d %.*s%s\n", g->results, (int)name_len, name,
@@ -282,6 +286,22 @@ void group_finish(struct run_group *g, double now, int timeout_s)
 		g->counts.error++;
 		group_append(g, INDENT "not ok %d %s # ERROR not run: %s\n", g->results,
 			     g->area->cases[i], why);
+	}
+	if (g->tmpdir[0]) {
+		char left[256];
+		bool clean = !g->counts.fail && !g->counts.timeout && !g->counts.error;
+
+		/* a crashed case skipped its teardown: its mess is no new verdict */
+		if (!run_tmp_sweep(g->tmpdir, left, sizeof(left)))
+			;
+		else if (clean) {
+			g->counts.error++;
+			group_append(g, INDENT "# ERROR files left in the group's TMPDIR by cases "
+				     "that passed: %s\n", left);
+		} else {
+			group_append(g, INDENT "# removed from the group's TMPDIR after its "
+				     "failures: %s\n", left);
+		}
 	}
 	g->finished = true;
 }

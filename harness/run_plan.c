@@ -204,6 +204,8 @@ static int start_group(const struct run_opts *o, struct run_group *g)
 		close(pipefd[0]);
 		close(pipefd[1]);
 		setenv("UC_BACKEND", g->backend, 1);
+		if (g->tmpdir[0])
+			setenv("TMPDIR", g->tmpdir, 1);
 		execv(argv[0], argv);
 		_exit(127);
 	}
@@ -304,10 +306,13 @@ static void print_mode_summary(struct run_opts *o, const struct run_plan *plan)
 		for (i = 0; i < plan->ngroups; i++)
 			if (!strcmp(plan->groups[i].mode, seen[k]))
 				add_counts(&c, &plan->groups[i].counts);
-		fprintf(o->out, "# mode %s: pass:%d fail:%d skip:%d\n", seen[k], c.pass,
-			bad_runs(&c), c.skip + c.xfail);
-		fprintf(stderr, "uringcheck: mode %-14s %4d passed, %d failed, %d skipped\n",
-			seen[k], c.pass, bad_runs(&c), c.skip + c.xfail);
+		int runs = c.pass + c.xpass + bad_runs(&c) + c.skip + c.xfail;
+
+		fprintf(o->out, "# mode %s: runs:%d pass:%d fail:%d skip:%d xfail:%d xpass:%d\n",
+			seen[k], runs, c.pass, bad_runs(&c), c.skip, c.xfail, c.xpass);
+		fprintf(stderr, "uringcheck: mode %-14s %4d runs: %d passed, %d failed, %d skipped, "
+			"%d XFAIL, %d XPASS\n", seen[k], runs, c.pass + c.xpass, bad_runs(&c),
+			c.skip, c.xfail, c.xpass);
 	}
 }
 
@@ -318,10 +323,15 @@ int run_plan_execute(struct run_opts *o, struct run_plan *plan)
 	struct run_counts total = { 0 };
 	int started = 0, nactive = 0, next_emit = 0, wait_ms, i;
 	double t0 = run_now();
-	char tmo[32];
+	char tmo[32], tmp_root[PATH_MAX] = "";
 
 	if (!pfd || !active)
 		return RUN_EXIT_USAGE;
+	if (run_tmp_open(tmp_root, sizeof(tmp_root))) {
+		fprintf(o->out, "# cannot make a private TMPDIR (%s): groups share $TMPDIR, "
+			"files left there are not checked\n", strerror(errno));
+		tmp_root[0] = '\0';
+	}
 	snprintf(tmo, sizeof(tmo), "%d", o->timeout_s);
 	setenv("UC_TIMEOUT", tmo, 1);
 	if (o->slow)
@@ -355,6 +365,9 @@ int run_plan_execute(struct run_opts *o, struct run_plan *plan)
 				group_skip_all(g, why);
 				continue;
 			}
+			if (tmp_root[0] && run_tmp_group(tmp_root, started, g->tmpdir,
+							  sizeof(g->tmpdir)))
+				g->tmpdir[0] = '\0';
 			if (start_group(o, g)) {
 				group_begin(g);
 				g->wstatus = 127 << 8;
@@ -409,6 +422,7 @@ int run_plan_execute(struct run_opts *o, struct run_plan *plan)
 			i--;
 		}
 	}
+	run_tmp_close(tmp_root);
 	progress(o, plan, &total, true);
 	print_mode_summary(o, plan);
 	fprintf(o->out, "# duration_s: %.3f\n", run_now() - t0);

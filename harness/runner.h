@@ -98,6 +98,7 @@ struct run_group {
 	struct run_counts counts;
 	bool finished;
 	const struct run_opts *opts;	/* known issues, kernel */
+	char tmpdir[PATH_MAX];		/* the group's private TMPDIR, or "" */
 };
 
 struct run_plan {
@@ -108,6 +109,12 @@ struct run_plan {
 	int ncases;			/* distinct (area, case) pairs */
 	int nruns;			/* case x backend x mode */
 };
+
+/* run_tmpdir.c: a private TMPDIR per group, checked empty when it ends */
+int run_tmp_open(char *root, size_t len);
+int run_tmp_group(const char *root, int index, char *dir, size_t len);
+int run_tmp_sweep(const char *dir, char *left, size_t len);
+void run_tmp_close(const char *root);
 
 typedef bool (*run_case_filter)(const struct run_opts *o, const char *area, const char *name);
 

@@ -117,6 +117,26 @@ static inline struct io_uring_params uc_mode_params(const struct uc_mode *mode,
  * Open a ring in the variant's mode. Returns 0; or SKIPs (mode or backend
  * cannot make it, io_uring unavailable) and returns 1; or fails and returns -1.
  */
+/*
+ * Why a backend refused a ring, naming what it could not express: the
+ * mode, or the case's own setup flags when the mode alone would do.
+ */
+static inline const char *uc_refusal(char *buf, size_t len, const struct uc_backend *be,
+				     const struct uc_mode *mode,
+				     const struct io_uring_params *p, const char *why)
+{
+	char flags[160];
+
+	if (p->flags & ~mode->setup_flags)
+		snprintf(buf, len, "backend %s cannot open the case's ring (mode %s, setup "
+			 "flags %s): %s", be->name, mode->name,
+			 uc_flags_str(uc_setup_flag_names, p->flags, flags, sizeof(flags)), why);
+	else
+		snprintf(buf, len, "backend %s cannot run mode %s: %s", be->name, mode->name,
+			 why);
+	return buf;
+}
+
 static inline int uc_open_in_mode(struct __test_metadata *_metadata,
 				  const FIXTURE_VARIANT(ring) *variant,
 				  const struct uc_backend *be, struct uc_ring *ring,
@@ -135,7 +155,9 @@ static inline int uc_open_in_mode(struct __test_metadata *_metadata,
 		SKIP(return 1, "io_uring unavailable: %s", buf);
 	}
 	if (ret == -EOPNOTSUPP && why) {
-		SKIP(return 1, "backend %s cannot run mode %s: %s", be->name, mode->name, why);
+		char refusal[400];
+
+		SKIP(return 1, "%s", uc_refusal(refusal, sizeof(refusal), be, mode, &p, why));
 	}
 	if (mode->setup_flags && uc_probe_setup(mode->setup_flags) < 0) {
 		SKIP(return 1, "mode %s: kernel rejects io_uring_setup(%s): %s", mode->name,
@@ -429,8 +451,10 @@ static inline void uc_expect_one_of(struct __test_metadata *_metadata, const cha
 	struct io_uring_params __p = uc_mode_params(MODE, (params)); \
 	const char *__why = NULL; \
 	int __ret = uc_ring_open(&self->extra[self->nextra], self->be, (entries), &__p, &__why); \
+	char __refusal[400]; \
 	if (__ret == -EOPNOTSUPP && __why) \
-		SKIP(return, "backend %s cannot run mode %s: %s", self->be->name, MODE->name, __why); \
+		SKIP(return, "%s", uc_refusal(__refusal, sizeof(__refusal), self->be, MODE, \
+					      &__p, __why)); \
 	if (!__ret) \
 		*(out) = &self->extra[self->nextra++]; \
 	__ret; })

@@ -6,14 +6,21 @@
 # The sanitized case binaries live in BUILD/asan/cases; the runner (not
 # sanitized) drives them exactly as it drives the normal build. A sanitizer
 # report makes the case process exit non-zero or die, which the runner turns
-# into "not ok"; halt_on_error makes UBSan findings fatal too.
+# into "not ok"; halt_on_error makes UBSan findings fatal too. Both abort,
+# and a death by signal is never excused by a known-issues line; as a second
+# net, any sanitizer report in the KTAP fails this step by itself.
 set -u
 build=$1
 shift
 out=$build/asan/suite.ktap
 export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1"
-export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1"
 if "$build/uringcheck" --cases-dir "$build/asan/cases" --known reports/known-issues.txt -o "$out"; then
+	if grep -qE 'ERROR: (Address|Leak|UndefinedBehavior)Sanitizer|runtime error:' "$out"; then
+		grep -nE 'ERROR: (Address|Leak|UndefinedBehavior)Sanitizer|runtime error:' "$out" | head -n 20
+		echo "FAILED: a sanitizer report in $out"
+		exit 1
+	fi
 	tail -n 1 "$out"
 	exit 0
 fi

@@ -132,4 +132,33 @@ CASE(uses_its_tmpdir)
 	ASSERT_EQ(1, write(fd, "x", 1));
 }
 
+/*
+ * Asserts (wrongly, on purpose) after filling its temp dir: the case must be
+ * not ok and its fixture teardown must still remove the temp dir.
+ */
+CASE(asserts_after_using_its_tmpdir)
+{
+	char path[512];
+	int fd;
+
+	UC_MODES_EXCEPT(ONLY_DEFAULT, ONLY_DEFAULT_WHY);
+	snprintf(path, sizeof(path), "%s/written-before-the-assert", TMPDIR_PATH());
+	fd = TRACK_FD(open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
+	ASSERT_EQ(0, fd) TH_LOG("fixture: fails on purpose");
+}
+
+/* Asserts nothing: passes but leaves a file in $TMPDIR, which the runner must catch. */
+CASE(leaves_a_file_in_tmpdir)
+{
+	const char *base = getenv("TMPDIR");
+	char path[512];
+	int fd;
+
+	UC_MODES_EXCEPT(ONLY_DEFAULT, ONLY_DEFAULT_WHY);
+	snprintf(path, sizeof(path), "%s/stray-file", base ? base : "/tmp");
+	fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	close(fd);
+}
+
 TEST_HARNESS_MAIN

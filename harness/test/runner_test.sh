@@ -84,22 +84,39 @@ if [ "$(id -u)" = 0 ]; then
 	check "kernel_warning_fails_the_case is not ok naming the kernel log line" \
 		has "$K" '^    not ok [0-9][0-9]* kernel_warning_fails_the_case #  kernel log: .*WARNING: injected'
 	warn_status=fail
-	totals="pass:3 fail:4 xfail:0 xpass:0 skip:1 error:0 timeout:1"
+	totals="pass:4 fail:5 xfail:0 xpass:0 skip:1 error:0 timeout:1"
 else
 	check "kernel_warning_fails_the_case skips as non-root" \
 		has "$K" '^    ok [0-9][0-9]* kernel_warning_fails_the_case # SKIP needs root'
 	warn_status=skip
-	totals="pass:3 fail:3 xfail:0 xpass:0 skip:2 error:0 timeout:1"
+	totals="pass:4 fail:4 xfail:0 xpass:0 skip:2 error:0 timeout:1"
 fi
 check "leaks_an_fd is not ok naming the leaked pipe" \
 	has "$K" '^    not ok [0-9][0-9]* leaks_an_fd #  fd leak: fd [0-9]* -> pipe:'
 check "uses_its_tmpdir is ok" has "$K" '^    ok [0-9][0-9]* uses_its_tmpdir$'
 check "the case's temp dir is gone after the run" eq "" "$(ls -A "$T/tmp")"
-check "one '# time_ms:' line per case" eq 9 "$(count "$K" '^    # time_ms: [0-9]')"
+check "asserts_after_using_its_tmpdir is not ok" \
+	has "$K" '^    not ok [0-9][0-9]* asserts_after_using_its_tmpdir$'
+check "a failed ASSERT still runs the teardown: only the stray file was left in TMPDIR" \
+	has "$K" "^    # removed from the group's TMPDIR after its failures: stray-file\$"
+check "one '# time_ms:' line per case" eq 11 "$(count "$K" '^    # time_ms: [0-9]')"
 check "the group's result line is not ok" has "$K" '^not ok 1 fixture\.ref\.default$'
 check "last line is '# Totals:' with the right counts" \
 	eq "# Totals: $totals" \
 	"$(tail -n 1 "$K")"
+
+# --- a passing case that leaves a file in $TMPDIR fails its group ---
+
+K2=$T/stray.ktap
+TMPDIR="$T/tmp" "$UC" --cases-dir "$T/cases" -b ref -m default -t leaves_a_file_in_tmpdir \
+	> "$K2" 2> /dev/null
+rc=$?
+check "a run whose only case leaves a file in TMPDIR exits 1" eq 1 "$rc"
+check "the case itself is ok" has "$K2" '^    ok [0-9][0-9]* leaves_a_file_in_tmpdir$'
+check "the group names the stray file as an ERROR" \
+	has "$K2" "^    # ERROR files left in the group's TMPDIR by cases that passed: stray-file\$"
+check "the group's result line is not ok" has "$K2" '^not ok 1 fixture\.ref\.default$'
+check "the runner removed it: TMPDIR is empty" eq "" "$(ls -A "$T/tmp")"
 
 # --- known issues: listed failures are XFAIL, listed passes XPASS ---
 
@@ -117,6 +134,13 @@ check "--known: the listed failure is XFAIL with its reason" \
 	has "$T/known.ktap" '^    ok [0-9]* fails_on_wrong_res # XFAIL known issue: triaged'
 check "--known: a listed case that passes is XPASS" \
 	has "$T/known.ktap" '^    ok [0-9]* passes # XPASS known issue did not reproduce'
+printf 'fixture.crashes_with_sigsegv * listed, but a crash is never excused\n' > "$T/known.crash"
+"$UC" --cases-dir "$T/cases" -b ref -m default --known "$T/known.crash" \
+	-t crashes_with_sigsegv > "$T/kc.ktap" 2> /dev/null
+rc=$?
+check "--known: a listed case that dies by a signal still fails (exit 1)" eq 1 "$rc"
+check "--known: ... and is not ok naming the signal, not XFAIL" \
+	has "$T/kc.ktap" '^    not ok [0-9]* crashes_with_sigsegv .*SIGSEGV'
 printf 'fixture.fails_on_wrong_res * fail: a real bug on this kernel\n' > "$T/known.fail"
 "$UC" --cases-dir "$T/cases" -b ref -m default --known "$T/known.fail" \
 	-t fails_on_wrong_res > "$T/kf.ktap" 2> /dev/null
@@ -145,7 +169,7 @@ data = json.load(open(sys.argv[1]))
 print(" ".join("%s:%s" % (r["case"], r["status"]) for r in data["results"]))
 ' "$T/results.json")
 		check "uringreport json gives pass, fail, skip, timeout, fail, pass" eq \
-			"passes:pass fails_on_wrong_res:fail skips_with_reason:skip hangs_until_timeout:timeout crashes_with_sigsegv:fail passes_after_crash:pass kernel_warning_fails_the_case:$warn_status leaks_an_fd:fail uses_its_tmpdir:pass" \
+			"passes:pass fails_on_wrong_res:fail skips_with_reason:skip hangs_until_timeout:timeout crashes_with_sigsegv:fail passes_after_crash:pass kernel_warning_fails_the_case:$warn_status leaks_an_fd:fail uses_its_tmpdir:pass asserts_after_using_its_tmpdir:fail leaves_a_file_in_tmpdir:pass" \
 			"$statuses"
 	else
 		fail "uringreport json parses the fixture KTAP ($(head -n 1 "$T/report.err"))"
