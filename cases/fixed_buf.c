@@ -11,9 +11,12 @@
  * IORING_RSRC_REGISTER_SPARSE, 5.19), updated in place and tagged
  * (BUFFERS_UPDATE, 5.13). IORING_REGISTER_RING_FDS (5.18) registers the
  * ring's own fd so that io_uring_enter() takes an index instead
- * (IORING_ENTER_REGISTERED_RING). ringline registers a sparse buffer table
- * and fills slots as regions come and go (../shared/seeds/003). Timeline
- * sections 1, 4.
+ * (IORING_ENTER_REGISTERED_RING): through the backend, and directly, with
+ * raw enters through good, empty, unregistered and out-of-range indices
+ * (io_uring_register(2), io_uring_enter(2); io_uring/tctx.c and
+ * io_uring.c, alike in 6.1 and 6.12, where the man pages name no errno).
+ * ringline registers a sparse buffer table and fills slots as regions
+ * come and go (../shared/seeds/003). Timeline sections 1, 4.
  */
 #include <fcntl.h>
 #include <sys/uio.h>
@@ -21,10 +24,11 @@
 
 #include "uc.h"
 #include "prep_buf.h"
+#include "../ref/ring.h"
 
 enum {
 	UD_WRITE = 0x771e, UD_WRITE2 = 0x771f, UD_READ = 0x7ead, UD_READ2 = 0x7eae,
-	UD_NOP = 0x4e0, UD_NOP2 = 0x4e1,
+	UD_NOP = 0x4e0, UD_NOP2 = 0x4e1, UD_NOP3 = 0x4e2,
 	TAG_A = 0x7a0a, TAG_C = 0x7a0c,
 };
 
@@ -101,6 +105,62 @@ static int buffers_update(struct uc_ring *ring, unsigned off, struct iovec *iov,
 		__left -= __got; \
 	} \
 } while (0)
+
+/*
+ * Registered ring fds. IO_RINGFD_REG_MAX: "limited to 16"
+ * (io_uring_register(2) IORING_REGISTER_RING_FDS).
+ */
+#define RING_SLOTS	16
+#define ANY_SLOT	(-1U)	/* "-1 ... the field will contain the value" */
+
+/*
+ * A register call on the ring's own fd straight to the kernel (not through
+ * the backend, which keeps entering through the fd): n struct
+ * io_uring_rsrc_update entries, for IORING_(UN)REGISTER_RING_FDS.
+ */
+static int ring_fds_call(struct uc_ring *ring, unsigned opcode, struct io_uring_rsrc_update *up,
+			 unsigned n)
+{
+	struct uc_ring_state st;
+
+	uc_ring_state(ring, &st);
+	return ref_sys_register(st.ring_fd, opcode, up, n);
+}
+
+/* An entry naming the ring's fd at offset (ANY_SLOT: the kernel picks). */
+static struct io_uring_rsrc_update ring_entry(struct uc_ring *ring, uint32_t offset)
+{
+	struct uc_ring_state st;
+
+	uc_ring_state(ring, &st);
+	return (struct io_uring_rsrc_update){ .offset = offset, .data = (uint64_t)st.ring_fd };
+}
+
+/*
+ * io_uring_enter() through registered index idx, submitting nothing and
+ * waiting for min_complete CQEs: a real enter in every mode (with SQPOLL
+ * too, where a submit need not enter at all), and it looks the index up
+ * before anything else (io_uring.c, 6.1 and 6.12 alike).
+ */
+static int enter_index(uint32_t idx, unsigned min_complete)
+{
+	return ref_sys_enter((int)idx, 0, min_complete,
+			     IORING_ENTER_GETEVENTS | IORING_ENTER_REGISTERED_RING, NULL, 0);
+}
+
+/*
+ * Evaluates a RING_FDS register call whose entries are all valid: a kernel
+ * without the opcode (before 5.18) refuses it with -EINVAL, any other
+ * kernel never does. Also SKIPs under --faults, as the cases using it check
+ * io_uring_enter's and io_uring_register's own results.
+ */
+#define RING_FDS_OR_SKIP(call) ({ \
+	int __r; \
+	REQUIRE_NO_FAULTS("it checks io_uring_enter and io_uring_register themselves"); \
+	__r = (call); \
+	if (__r == -EINVAL) \
+		SKIP(return, "IORING_REGISTER_RING_FDS: EINVAL, kernel lacks it (5.18)"); \
+	__r; })
 
 /* --- fixed I/O --- */
 
@@ -401,12 +461,8 @@ CASE(registered_ring_fd_nop_round_trips)
 {
 	static const struct uc_cqe_expect first[] = { CQE(UD_NOP, 0, 0) };
 	static const struct uc_cqe_expect second[] = { CQE(UD_NOP2, 0, 0) };
-	int ret;
 
-	ret = uc_register(RING, IORING_REGISTER_RING_FDS, NULL, 1);
-	if (ret == -EINVAL)
-		SKIP(return, "IORING_REGISTER_RING_FDS: EINVAL, kernel lacks it (5.18)");
-	ASSERT_EQ(1, ret);
+	ASSERT_EQ(1, RING_FDS_OR_SKIP(uc_register(RING, IORING_REGISTER_RING_FDS, NULL, 1)));
 	uc_prep_nop(SQE(), UD_NOP);
 	ASSERT_SUBMIT(1);
 	EXPECT_STREAM(first);
@@ -421,26 +477,162 @@ CASE(registered_ring_fd_nop_round_trips)
  * the index: with the ring's fd number pointed at a pipe for a while
  * (dup2), a NOP still submits and completes, which io_uring_enter() on
  * that fd could not do (-EOPNOTSUPP: "fd does not refer to an io_uring
- * instance"). The registration holds its own reference to the ring.
+ * instance"). The registration holds its own reference to the ring. With
+ * SQPOLL a submit need not enter at all, so the backend is also made to
+ * enter (GETEVENTS) while the fd is a pipe; EXPECT_STREAM enters so too.
  */
 CASE(registered_ring_index_is_what_enter_uses)
 {
 	static const struct uc_cqe_expect want[] = { CQE(UD_NOP, 0, 0) };
 	struct uc_ring_state st;
-	int fds[2], saved, ret;
+	int fds[2], saved;
 
-	ret = uc_register(RING, IORING_REGISTER_RING_FDS, NULL, 1);
-	if (ret == -EINVAL)
-		SKIP(return, "IORING_REGISTER_RING_FDS: EINVAL, kernel lacks it (5.18)");
-	ASSERT_EQ(1, ret);
+	ASSERT_EQ(1, RING_FDS_OR_SKIP(uc_register(RING, IORING_REGISTER_RING_FDS, NULL, 1)));
 	PIPE(fds);
 	uc_ring_state(RING, &st);
 	saved = TRACK_FD(fcntl(st.ring_fd, F_DUPFD_CLOEXEC, 0));
 	ASSERT_EQ(st.ring_fd, dup2(fds[0], st.ring_fd));
 	uc_prep_nop(SQE(), UD_NOP);
 	ASSERT_SUBMIT(1);
+	EXPECT_LE(0, uc_get_events(RING));
 	EXPECT_STREAM(want);
 	ASSERT_EQ(st.ring_fd, dup3(saved, st.ring_fd, O_CLOEXEC));
+}
+
+/*
+ * Asserts that entering through an index inside the table (< 16) where
+ * nothing was registered fails with -EBADF, the index's "fd is not a valid
+ * file descriptor" (io_uring_enter(2) EBADF; io_uring.c: an empty
+ * registered_rings[] entry), the first and last among them, while the
+ * index the ring was registered at (explicitly 5) enters. Nothing is
+ * submitted, so nothing may be posted.
+ */
+CASE(enter_through_a_never_registered_index_fails_ebadf)
+{
+	struct io_uring_rsrc_update up = ring_entry(RING, 5);
+
+	ASSERT_EQ(1, RING_FDS_OR_SKIP(ring_fds_call(RING, IORING_REGISTER_RING_FDS, &up, 1)));
+	EXPECT_EQ(5, up.offset);
+	EXPECT_EQ(0, enter_index(5, 0));
+	EXPECT_EQ(-EBADF, enter_index(4, 0));
+	EXPECT_EQ(-EBADF, enter_index(0, 0));
+	EXPECT_EQ(-EBADF, enter_index(RING_SLOTS - 1, 0));
+	up.data = 0;
+	EXPECT_EQ(1, ring_fds_call(RING, IORING_UNREGISTER_RING_FDS, &up, 1));
+	EXPECT_NO_CQE();
+}
+
+/*
+ * Asserts that entering through an index past the 16-entry table (16,
+ * 1000, 0xffffffff) fails with -EINVAL, even with a ring registered:
+ * io_uring_enter(2) names no errno for it, and every kernel since the flag
+ * came (5.18; io_uring.c in 6.1 and 6.12) rejects "fd >= IO_RINGFD_REG_MAX"
+ * with -EINVAL before looking at the table. Nothing may be posted.
+ */
+CASE(enter_through_an_index_past_the_table_fails_einval)
+{
+	struct io_uring_rsrc_update up = ring_entry(RING, ANY_SLOT);
+
+	ASSERT_EQ(1, RING_FDS_OR_SKIP(ring_fds_call(RING, IORING_REGISTER_RING_FDS, &up, 1)));
+	ASSERT_GT(RING_SLOTS, up.offset);
+	EXPECT_EQ(-EINVAL, enter_index(RING_SLOTS, 0));
+	EXPECT_EQ(-EINVAL, enter_index(1000, 0));
+	EXPECT_EQ(-EINVAL, enter_index(0xffffffffU, 0));
+	EXPECT_EQ(0, enter_index(up.offset, 0));
+	up.data = 0;
+	EXPECT_EQ(1, ring_fds_call(RING, IORING_UNREGISTER_RING_FDS, &up, 1));
+	EXPECT_NO_CQE();
+}
+
+/*
+ * Asserts that IORING_REGISTER_RING_FDS refuses an offset past the table
+ * (16, and 0xfffffffe, which is not the "any" value -1) and more than 16
+ * entries with -EINVAL, registering nothing: every index then fails to
+ * enter with -EBADF. In a batch, an entry after a good one stops it there:
+ * the call returns 1 ("number of entries successfully processed", tctx.c
+ * io_ringfd_register() in 6.1 and 6.12) and the good one is registered.
+ */
+CASE(register_ring_fds_offset_past_the_table_fails_einval)
+{
+	struct io_uring_rsrc_update up = ring_entry(RING, ANY_SLOT), many[RING_SLOTS + 1];
+	struct io_uring_rsrc_update pair[2] = { ring_entry(RING, ANY_SLOT),
+						ring_entry(RING, RING_SLOTS) };
+	unsigned i;
+
+	ASSERT_EQ(1, RING_FDS_OR_SKIP(ring_fds_call(RING, IORING_REGISTER_RING_FDS, &up, 1)));
+	up.data = 0;
+	ASSERT_EQ(1, ring_fds_call(RING, IORING_UNREGISTER_RING_FDS, &up, 1));
+	up = ring_entry(RING, RING_SLOTS);
+	EXPECT_EQ(-EINVAL, ring_fds_call(RING, IORING_REGISTER_RING_FDS, &up, 1));
+	up = ring_entry(RING, 0xfffffffeU);
+	EXPECT_EQ(-EINVAL, ring_fds_call(RING, IORING_REGISTER_RING_FDS, &up, 1));
+	for (i = 0; i < ARRAY_LEN(many); i++)
+		many[i] = ring_entry(RING, ANY_SLOT);
+	EXPECT_EQ(-EINVAL, ring_fds_call(RING, IORING_REGISTER_RING_FDS, many, ARRAY_LEN(many)));
+	for (i = 0; i < RING_SLOTS; i++)
+		EXPECT_EQ(-EBADF, enter_index(i, 0)) TH_LOG("index %u", i);
+	EXPECT_EQ(1, ring_fds_call(RING, IORING_REGISTER_RING_FDS, pair, 2));
+	ASSERT_GT(RING_SLOTS, pair[0].offset);
+	EXPECT_EQ(0, enter_index(pair[0].offset, 0));
+	pair[0].data = 0;
+	EXPECT_EQ(1, ring_fds_call(RING, IORING_UNREGISTER_RING_FDS, pair, 1));
+	EXPECT_NO_CQE();
+}
+
+/*
+ * Asserts that after IORING_UNREGISTER_RING_FDS (returns 1) the old index
+ * no longer enters (-EBADF, an empty entry), while the ring itself lives
+ * on through its fd: a NOP submitted through the backend completes
+ * (io_uring_register(2): unregistering "will free up a registration slot").
+ */
+CASE(unregistered_ring_index_no_longer_enters)
+{
+	static const struct uc_cqe_expect want[] = { CQE(UD_NOP, 0, 0) };
+	struct io_uring_rsrc_update up = ring_entry(RING, ANY_SLOT);
+
+	ASSERT_EQ(1, RING_FDS_OR_SKIP(ring_fds_call(RING, IORING_REGISTER_RING_FDS, &up, 1)));
+	ASSERT_GT(RING_SLOTS, up.offset);
+	EXPECT_EQ(0, enter_index(up.offset, 0));
+	up.data = 0;
+	EXPECT_EQ(1, ring_fds_call(RING, IORING_UNREGISTER_RING_FDS, &up, 1));
+	EXPECT_EQ(-EBADF, enter_index(up.offset, 0));
+	uc_prep_nop(SQE(), UD_NOP);
+	ASSERT_SUBMIT(1);
+	EXPECT_STREAM(want);
+}
+
+/*
+ * Asserts that one ring registered twice in one call gets two distinct
+ * indices (returns 2), and each enters the same ring: a NOP submitted
+ * through the backend is waited for through one, the next through the
+ * other. A third registration at an index in use is -EBUSY (tctx.c: the
+ * entry is taken), and unregistering both returns 2.
+ */
+CASE(one_ring_registered_in_two_slots_enters_through_both)
+{
+	static const struct uc_cqe_expect first[] = { CQE(UD_NOP, 0, 0) };
+	static const struct uc_cqe_expect second[] = { CQE(UD_NOP2, 0, 0) };
+	struct io_uring_rsrc_update up[2] = { ring_entry(RING, ANY_SLOT),
+					      ring_entry(RING, ANY_SLOT) }, taken;
+
+	ASSERT_EQ(2, RING_FDS_OR_SKIP(ring_fds_call(RING, IORING_REGISTER_RING_FDS, up, 2)));
+	ASSERT_GT(RING_SLOTS, up[0].offset);
+	ASSERT_GT(RING_SLOTS, up[1].offset);
+	EXPECT_NE(up[0].offset, up[1].offset);
+	uc_prep_nop(SQE(), UD_NOP);
+	ASSERT_SUBMIT(1);
+	EXPECT_EQ(0, enter_index(up[0].offset, 1));
+	EXPECT_STREAM(first);
+	uc_prep_nop(SQE(), UD_NOP2);
+	ASSERT_SUBMIT(1);
+	EXPECT_EQ(0, enter_index(up[1].offset, 1));
+	EXPECT_STREAM(second);
+	taken = ring_entry(RING, up[1].offset);
+	EXPECT_EQ(-EBUSY, ring_fds_call(RING, IORING_REGISTER_RING_FDS, &taken, 1));
+	up[0].data = up[1].data = 0;
+	EXPECT_EQ(2, ring_fds_call(RING, IORING_UNREGISTER_RING_FDS, up, 2));
+	EXPECT_EQ(-EBADF, enter_index(up[0].offset, 0));
+	EXPECT_EQ(-EBADF, enter_index(up[1].offset, 0));
 }
 
 /*

@@ -2,7 +2,8 @@
 /*
  * cases/net.c - sockets: SEND/RECV, SENDMSG/RECVMSG, ACCEPT (one-shot and
  * multishot), CONNECT, SHUTDOWN, SOCKET, BIND, LISTEN, over AF_UNIX
- * socketpairs and 127.0.0.1 only (zero-copy sends: cases/net_zc.c).
+ * socketpairs, UDP and TCP on 127.0.0.1 only (zero-copy sends:
+ * cases/net_zc.c).
  *
  * Each opcode is the asynchronous form of its syscall (io_uring_enter(2);
  * io_uring_prep_send(3), _recv, _sendmsg, _recvmsg, _accept,
@@ -267,6 +268,63 @@ CASE(tcp_recv_leaving_data_behind_flags_socket_nonempty)
 	EXPECT_STREAM(want);
 	EXPECT_BYTES("0123", head, 4);
 	EXPECT_BYTES("456789", tail, 6);
+}
+
+/*
+ * Asserts that over loopback TCP a SEND linked to a MSG_WAITALL RECV moves
+ * all 4,096 bytes, in order: both complete with the length, in chain order,
+ * and the RECV, which drains the socket, sets no SOCK_NONEMPTY (send(2),
+ * recv(2); io_uring/net.c retries a stream MSG_WAITALL receive until the
+ * length, 5.12). 4 KiB fits the send buffer of a new connection.
+ */
+CASE(tcp_send_then_linked_waitall_recv_moves_the_bytes)
+{
+	static const struct uc_cqe_expect want[] = {
+		CQE(UD_SEND, 4096, 0), CQE(UD_RECV, 4096, 0),
+	};
+	static char out[4096], in[4096];
+	unsigned i;
+	int cli, srv;
+
+	for (i = 0; i < sizeof(out); i++)
+		out[i] = (char)(i * 7 + i / 256);
+	UC_TCP_PAIR(cli, srv);
+	uc_prep_send(SQE(), cli, out, sizeof(out), 0, UD_SEND)->flags = LINK;
+	uc_prep_recv(SQE(), srv, in, sizeof(in), MSG_WAITALL, UD_RECV);
+	ASSERT_SUBMIT(2);
+	EXPECT_STREAM(want);
+	EXPECT_BYTES(out, in, sizeof(in));
+}
+
+/*
+ * Asserts that over loopback TCP a SENDMSG gathers three iovecs and the
+ * linked MSG_WAITALL RECVMSG scatters the bytes over two cut elsewhere
+ * (sendmsg(2), recvmsg(2)); msg_flags comes back 0, nothing truncated.
+ */
+CASE(tcp_sendmsg_then_linked_recvmsg_scatters_iovecs)
+{
+	static const struct uc_cqe_expect want[] = { CQE(UD_SEND, 11, 0), CQE(UD_RECV, 11, 0) };
+	char a[4], b[7];
+	struct iovec out[] = {
+		{ .iov_base = (void *)"tcp", .iov_len = 3 },
+		{ .iov_base = (void *)"-msg-", .iov_len = 5 },
+		{ .iov_base = (void *)"iov", .iov_len = 3 },
+	};
+	struct iovec in[] = {
+		{ .iov_base = a, .iov_len = sizeof(a) }, { .iov_base = b, .iov_len = sizeof(b) },
+	};
+	struct msghdr smsg = { .msg_iov = out, .msg_iovlen = 3 };
+	struct msghdr rmsg = { .msg_iov = in, .msg_iovlen = 2, .msg_flags = -1 };
+	int cli, srv;
+
+	UC_TCP_PAIR(cli, srv);
+	uc_prep_sendmsg(SQE(), cli, &smsg, 0, UD_SEND)->flags = LINK;
+	uc_prep_recvmsg(SQE(), srv, &rmsg, MSG_WAITALL, UD_RECV);
+	ASSERT_SUBMIT(2);
+	EXPECT_STREAM(want);
+	EXPECT_BYTES("tcp-", a, 4);
+	EXPECT_BYTES("msg-iov", b, 7);
+	EXPECT_EQ(0, rmsg.msg_flags);
 }
 
 /* Asserts that a RECV from a peer that closed returns 0, end of stream. */

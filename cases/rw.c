@@ -23,7 +23,7 @@
 
 enum {
 	UD_W1 = 0x3101, UD_W2 = 0x3102, UD_R1 = 0x7e01, UD_R2 = 0x7e02, UD_R3 = 0x7e03,
-	UD_WV = 0x3107, UD_RV = 0x7e07, UD_NOP = 0x909, UD_SYNC = 0x5c, UD_FALLOC = 0xfa1,
+	UD_WV = 0x3107, UD_WV2 = 0x3108, UD_RV = 0x7e07, UD_NOP = 0x909, UD_SYNC = 0x5c, UD_FALLOC = 0xfa1,
 	UD_SFR = 0x5f7, UD_SPLICE = 0x5b1, UD_TEE = 0x7ee, UD_TRUNC1 = 0x7c1,
 	UD_TRUNC2 = 0x7c2, UD_BAD = 0xbad,
 	UD_AFTER = 0x1000,	/* + n: the NOP linked after the nth failing request */
@@ -52,13 +52,6 @@ static off_t file_size(int fd)
 	struct stat st;
 
 	return fstat(fd, &st) ? -1 : st.st_size;
-}
-
-static struct io_uring_sqe *prep_rwv(struct io_uring_sqe *sqe, uint8_t op, int fd,
-				     const struct iovec *iov, unsigned nr, uint64_t off,
-				     uint64_t ud)
-{
-	return uc_prep_rw(sqe, op, fd, iov, nr, off, ud);
 }
 
 /* fsync(2), or fdatasync(2) with IORING_FSYNC_DATASYNC; len 0: to the end */
@@ -185,7 +178,7 @@ CASE(linked_reads_at_minus_one_continue_where_the_last_stopped)
 	FILL(fd, TEN, 10);
 	ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
 	uc_prep_read(SQE(), fd, first, sizeof(first), (uint64_t)-1, UD_R1)->flags = LINK;
-	prep_rwv(SQE(), IORING_OP_READV, fd, iov, 2, (uint64_t)-1, UD_RV);
+	uc_prep_rw(SQE(), IORING_OP_READV, fd, iov, 2, (uint64_t)-1, UD_RV);
 	ASSERT_SUBMIT(2);
 	EXPECT_STREAM(want);
 	EXPECT_BYTES("0123", first, 4);
@@ -304,14 +297,44 @@ CASE(writev_gathers_and_readv_scatters)
 	};
 	int fd = TMP_FILE("data");
 
-	prep_rwv(SQE(), IORING_OP_WRITEV, fd, out, 3, 100, UD_WV)->flags = LINK;
-	prep_rwv(SQE(), IORING_OP_READV, fd, in, 3, 100, UD_RV);
+	uc_prep_rw(SQE(), IORING_OP_WRITEV, fd, out, 3, 100, UD_WV)->flags = LINK;
+	uc_prep_rw(SQE(), IORING_OP_READV, fd, in, 3, 100, UD_RV);
 	ASSERT_SUBMIT(2);
 	EXPECT_STREAM(want);
 	EXPECT_BYTES(whole, a, 5);
 	EXPECT_BYTES(whole + 5, b, 10);
 	EXPECT_BYTES(whole + 15, c, 6);
 	EXPECT_EQ(121, file_size(fd));
+}
+
+/*
+ * Asserts that linked WRITEVs at offset -1 gather at the file position and
+ * advance it by what they wrote, so the second continues where the first
+ * stopped (FEAT_RW_CUR_POS: "offset -1 ... use and update the current file
+ * position", io_uring_setup(2); writev(2)); the bytes around them stay.
+ */
+CASE(linked_writevs_at_minus_one_continue_at_the_file_position)
+{
+	static const struct uc_cqe_expect want[] = { CQE(UD_WV, 3, 0), CQE(UD_WV2, 4, 0) };
+	const struct iovec first[] = {
+		{ .iov_base = (void *)"ab", .iov_len = 2 }, { .iov_base = (void *)"c", .iov_len = 1 },
+	};
+	const struct iovec second[] = {
+		{ .iov_base = (void *)"d", .iov_len = 1 }, { .iov_base = (void *)"efg", .iov_len = 3 },
+	};
+	char got[12];
+	int fd = TMP_FILE("data");
+
+	REQUIRE_FEATURE(IORING_FEAT_RW_CUR_POS);
+	FILL(fd, TEN, 10);
+	ASSERT_EQ(1, lseek(fd, 1, SEEK_SET));
+	uc_prep_rw(SQE(), IORING_OP_WRITEV, fd, first, 2, (uint64_t)-1, UD_WV)->flags = LINK;
+	uc_prep_rw(SQE(), IORING_OP_WRITEV, fd, second, 2, (uint64_t)-1, UD_WV2);
+	ASSERT_SUBMIT(2);
+	EXPECT_STREAM(want);
+	EXPECT_EQ(8, lseek(fd, 0, SEEK_CUR));
+	ASSERT_EQ(10, pread(fd, got, sizeof(got), 0));
+	EXPECT_BYTES("0abcdefg89", got, 10);
 }
 
 /*
@@ -360,17 +383,22 @@ CASE(fsync_after_linked_write_completes_with_zero)
 
 /*
  * Asserts that FSYNC with IORING_FSYNC_DATASYNC (fdatasync(2)) over a
- * byte range (sqe off/len, io_uring_prep_fsync(3)) completes with 0.
+ * byte range (sqe off/len, io_uring_prep_fsync(3)) completes with 0 after
+ * the linked WRITE, whose bytes read back at 4096 (the file ends there).
  */
 CASE(fdatasync_of_a_range_completes_with_zero)
 {
 	static const struct uc_cqe_expect want[] = { CQE(UD_W1, 5, 0), CQE(UD_SYNC, 0, 0) };
+	char got[5];
 	int fd = TMP_FILE("data");
 
 	uc_prep_write(SQE(), fd, "range", 5, 4096, UD_W1)->flags = LINK;
 	prep_fsync(SQE(), fd, IORING_FSYNC_DATASYNC, 4096, 5, UD_SYNC);
 	ASSERT_SUBMIT(2);
 	EXPECT_STREAM(want);
+	ASSERT_EQ(5, pread(fd, got, sizeof(got), 4096));
+	EXPECT_BYTES("range", got, 5);
+	EXPECT_EQ(4101, file_size(fd));
 }
 
 /*
@@ -398,7 +426,8 @@ CASE(fsync_with_unknown_flag_or_on_a_pipe_fails_with_einval)
 /*
  * Asserts that SYNC_FILE_RANGE with WAIT_BEFORE|WRITE|WAIT_AFTER after a
  * linked WRITE completes with 0, and an undefined flag bit fails with
- * -EINVAL (sync_file_range(2): "flags specifies an invalid bit").
+ * -EINVAL (sync_file_range(2): "flags specifies an invalid bit"); the
+ * written bytes read back. The bad one is not linked: no order to it.
  */
 CASE(sync_file_range_completes_and_rejects_unknown_flags)
 {
@@ -408,6 +437,7 @@ CASE(sync_file_range_completes_and_rejects_unknown_flags)
 	};
 	const uint32_t all = SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
 			     SYNC_FILE_RANGE_WAIT_AFTER;
+	char got[8];
 	int fd = TMP_FILE("data");
 
 	uc_prep_write(SQE(), fd, "sync", 4, 0, UD_W1)->flags = LINK;
@@ -415,6 +445,8 @@ CASE(sync_file_range_completes_and_rejects_unknown_flags)
 	prep_sync_file_range(SQE(), fd, 0, 4, SYNC_FILE_RANGE_WAIT_AFTER << 1, UD_BAD);
 	ASSERT_SUBMIT(3);
 	EXPECT_STREAM_PARTIAL(want);
+	ASSERT_EQ(4, pread(fd, got, sizeof(got), 0));
+	EXPECT_BYTES("sync", got, 4);
 }
 
 /* --- allocation --- */
