@@ -41,8 +41,8 @@
  * operation's memory; what a multishot operation's memory holds is for the
  * kernel alone while it runs (a multishot accept writes each peer's address
  * into the same sockaddr, so a read between CQEs races the next accept).
- * (a10 shares multishot resources read-only, as its resources are the ones
- * the kernel only reads.)
+ * (a10 shares a multishot operation's resources read-only between owner
+ * and kernel; here the owner reads nothing of them until the final CQE.)
  *
  * The layer talks to any ring through two callbacks, so the same code runs
  * over ref and over the harness's backends (liburing included). It owns the
@@ -61,9 +61,10 @@
 
 enum ref_op_state {
 	REF_OP_NOT_STARTED,
-	REF_OP_RUNNING,		/* submitted; the kernel may use the memory */
+	REF_OP_RUNNING,		/* SQE handed out; the kernel may use the memory */
 	REF_OP_DONE,		/* final CQE seen; the owner may read results */
-	REF_OP_DROPPED,		/* owner gone while running; waiting for the final CQE */
+	REF_OP_DROPPED,		/* owner gone while running; waiting for the final
+				 * CQE and the CQE of the layer's cancel */
 	REF_OP_COMPLETE,	/* memory released; nothing more will happen */
 };
 
