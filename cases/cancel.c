@@ -68,51 +68,6 @@ static struct io_uring_sqe *prep_cancel_op(struct io_uring_sqe *sqe, uint8_t opc
 	return sqe;
 }
 
-/*
- * Cancel flags cannot be probed before 6.18 (timeline section 15): submit a
- * cancel with them on a private ring, keyed on a pipe nothing uses and (OP)
- * on NOP. A kernel without a flag fails the prep with -EINVAL; one with it
- * answers -ENOENT, 0 (ALL/ANY found nothing) or -EBADF (FD_FIXED, no table).
- * Returns that res, or -ENOTSUP if the trial could not run.
- */
-static int probe_cancel_flags(uint32_t flags)
-{
-	struct io_uring_sqe sqe;
-	int fds[2], ret;
-
-	if (pipe2(fds, O_CLOEXEC))
-		return -ENOTSUP;
-	memset(&sqe, 0, sizeof(sqe));
-	uc_prep_cancel(&sqe, UD_NOBODY, flags, UD_CANCEL);
-	if (flags & IORING_ASYNC_CANCEL_FD)
-		sqe.fd = flags & IORING_ASYNC_CANCEL_FD_FIXED ? 0 : fds[0];
-	if (flags & IORING_ASYNC_CANCEL_OP)
-		sqe.len = IORING_OP_NOP;
-	ret = uc_probe_sqe_res(0, &sqe);
-	close(fds[0]);
-	close(fds[1]);
-	return ret;
-}
-
-#define REQUIRE_CANCEL_FLAGS(f) do { \
-	int __r = probe_cancel_flags(f); \
-	if (__r == -EINVAL) \
-		SKIP(return, "kernel rejects cancel_flags %s (trial cancel: EINVAL)", #f); \
-	ASSERT_NE(-ENOTSUP, __r) TH_LOG("cancel flag probe could not run"); \
-} while (0)
-
-/* Submit the cancel prepared: target -ECANCELED, the cancel res, either order. */
-static void expect_cancels(struct __test_metadata *_metadata, FIXTURE_DATA(ring) *self,
-			   uint64_t target, uint64_t cancel, int res)
-{
-	const struct uc_cqe_expect want[] = { CQE(target, -ECANCELED, 0), CQE(cancel, res, 0) };
-
-	ASSERT_SUBMIT(1);
-	EXPECT_STREAM_UNORDERED(want);
-}
-#define EXPECT_CANCELS(target, cancel, res) \
-	expect_cancels(_metadata, self, (target), (cancel), (res))
-
 /* --- keyed on user_data (the default) --- */
 
 /*
@@ -655,6 +610,82 @@ CASE(sync_cancel_op_cancels_requests_of_that_opcode)
 	EXPECT_ONE(UD_POLL, -ECANCELED);
 	FEED(fds[1]);
 	EXPECT_ONE(UD_READ, 1);
+}
+
+/*
+ * The timeout of a synchronous cancel: "a relative timeout upon which
+ * cancelations should be completed by" (io_uring_register_sync_cancel(3)),
+ * -ETIME if exceeded. It bounds only the wait for requests that cannot be
+ * cancelled at once (running in io-wq: cases/cancel_iowq.c); what is found
+ * pending is cancelled and answered at once, whatever the timeout, and
+ * "nothing found" is -ENOENT, not a wait that ends in -ETIME (commit
+ * 78a861b94959: the kernel waits only while the lookup says -EALREADY).
+ */
+static const struct __kernel_timespec ts_1s = { .tv_sec = 1 };
+static const struct __kernel_timespec ts_zero = { .tv_sec = 0 };
+
+/*
+ * Asserts that a synchronous cancel with a 1 s timeout finds a read pending
+ * on an empty pipe and returns 0, not -ETIME (nothing is left to wait for),
+ * and that the read's -ECANCELED is the whole stream.
+ */
+CASE(sync_cancel_with_timeout_cancels_pending_read)
+{
+	int fds[2];
+
+	REQUIRE_SYNC_CANCEL();
+	PIPE(fds);
+	prep_pipe_read(SQE(), fds[0], UD_READ);
+	ASSERT_SUBMIT(1);
+	SQ_TAKEN(RING);
+	EXPECT_EQ(0, uc_sync_cancel(RING, UD_READ, 0, 0, 0, ts_1s));
+	EXPECT_ONE(UD_READ, -ECANCELED);
+}
+
+/*
+ * Asserts that a synchronous cancel with a 1 s timeout whose key matches
+ * nothing is -ENOENT, not -ETIME: a request that is not there is not waited
+ * for. A read pending under another key is left alone (it takes its byte).
+ */
+CASE(sync_cancel_with_timeout_of_unknown_user_data_is_enoent)
+{
+	int fds[2];
+
+	REQUIRE_SYNC_CANCEL();
+	PIPE(fds);
+	prep_pipe_read(SQE(), fds[0], UD_READ);
+	ASSERT_SUBMIT(1);
+	SQ_TAKEN(RING);
+	EXPECT_EQ(-ENOENT, uc_sync_cancel(RING, UD_NOBODY, 0, 0, 0, ts_1s));
+	EXPECT_NO_CQE();
+	FEED(fds[1]);
+	EXPECT_ONE(UD_READ, 1);
+}
+
+/*
+ * Asserts that even a zero timeout (already expired: anything but -1/-1 is
+ * a timeout) cancels what is pending at once: FD | ALL on pipe A returns
+ * the count, 2 (a read and a poll), not -ETIME; the read on pipe B stays.
+ */
+CASE(sync_cancel_fd_all_with_zero_timeout_counts_pending_requests)
+{
+	static const struct uc_cqe_expect on_a[] = {
+		CQE(UD_READ, -ECANCELED, 0), CQE(UD_POLL, -ECANCELED, 0),
+	};
+	int a[2], b[2];
+
+	REQUIRE_SYNC_CANCEL();
+	PIPE(a);
+	PIPE(b);
+	prep_pipe_read(SQE(), a[0], UD_READ);
+	uc_prep_poll_add(SQE(), a[0], POLLIN, UD_POLL);
+	prep_pipe_read(SQE(), b[0], UD_READ2);
+	ASSERT_SUBMIT(3);
+	SQ_TAKEN(RING);
+	EXPECT_EQ(2, uc_sync_cancel(RING, 0, a[0], IORING_ASYNC_CANCEL_FD | ALL, 0, ts_zero));
+	EXPECT_STREAM_UNORDERED(on_a);
+	FEED(b[1]);
+	EXPECT_ONE(UD_READ2, 1);
 }
 
 /*

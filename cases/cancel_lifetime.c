@@ -25,10 +25,12 @@
 #include "../ref/op.h"
 #include "uc.h"
 #include "prep_cancel.h"
+#include "prep_io.h"
 
 enum { UD_READ = 0x7ead, UD_POLL = 0x9011, UD_NOP = 0x11, UD_CANCEL = 0xca00 };
 
 #define MORE		IORING_CQE_F_MORE
+#define NOTIF		IORING_CQE_F_NOTIF
 #define OP_BUF_LEN	64
 #define OP_PATTERN	0xa5	/* an owned buffer's bytes until the kernel writes */
 
@@ -77,9 +79,6 @@ CASE(cancel_racing_poll_wakeup_has_two_outcomes)
 CASE(cancel_multishot_poll_ends_it_without_more)
 {
 	static const struct uc_cqe_expect shot[] = { CQE(UD_POLL, POLLIN, MORE) };
-	static const struct uc_cqe_expect ended[] = {
-		CQE(UD_POLL, -ECANCELED, 0), CQE(UD_CANCEL, 0, 0),
-	};
 	int fds[2];
 	char c;
 
@@ -90,8 +89,7 @@ CASE(cancel_multishot_poll_ends_it_without_more)
 	EXPECT_STREAM(shot);
 	ASSERT_EQ(1, read(fds[0], &c, 1));
 	uc_prep_cancel(SQE(), UD_POLL, 0, UD_CANCEL);
-	ASSERT_SUBMIT(1);
-	EXPECT_STREAM_UNORDERED(ended);
+	EXPECT_CANCELS(UD_POLL, UD_CANCEL, 0);	/* flags 0: the final CQE has no F_MORE */
 }
 
 /*
@@ -385,39 +383,43 @@ static uint64_t internal_ud(const struct ref_op *op)
 }
 
 /*
- * Feed the collected stream to the layer in arrival order, as a reaper
- * would: nothing may surface (every CQE is a dropped op's or the layer's
- * own), and the op may be released only by its final CQE (final_ud).
+ * Feed the collected stream from CQE #from on to the layer in arrival
+ * order, as a reaper would: nothing may surface (every CQE is a dropped
+ * op's or the layer's own), and the op (user_data ud, its cancel iud) may
+ * be released only once both its final CQE (the first of ud without F_MORE:
+ * a NOTIF has none) and its cancel's CQE have been fed (ref/op.h: the
+ * cancel is keyed on the op's address, not to be reused before it is done).
  */
 static void feed_dropped(struct __test_metadata *_metadata, FIXTURE_DATA(ring) *self,
-			 uint64_t final_ud, const struct release_log *log)
+			 unsigned from, uint64_t ud, uint64_t iud, const struct release_log *log)
 {
-	bool final_seen = false;
+	bool final_seen = false, cancel_seen = false;
 	unsigned i;
 
-	for (i = 0; i < self->stream.n; i++) {
+	for (i = from; i < self->stream.n; i++) {
 		const struct uc_cqe_seen *c = &self->stream.cqe[i];
 
 		EXPECT_EQ(NULL, ref_op_cqe(c->user_data, c->res, c->flags))
 			TH_LOG("CQE #%u (ud 0x%llx) surfaced", i, (unsigned long long)c->user_data);
-		final_seen |= c->user_data == final_ud && !(c->flags & MORE);
-		EXPECT_EQ(final_seen, log->count) TH_LOG("%d releases by CQE #%u", log->count, i);
+		final_seen |= c->user_data == ud && !(c->flags & MORE);
+		cancel_seen |= c->user_data == iud;
+		EXPECT_EQ(final_seen && cancel_seen, log->count)
+			TH_LOG("%d releases by CQE #%u", log->count, i);
 	}
 }
 
 /* Start a single-shot read of fd into o's buffer through the layer. */
 #define START_READ(o, fd) do { \
-	struct io_uring_sqe *__sqe = oring.get_sqe(oring.ctx); \
+	struct io_uring_sqe *__sqe = ref_op_prep(&(o)->op, &oring); \
 	ASSERT_NE(NULL, __sqe); \
 	uc_prep_read(__sqe, (fd), (o)->buf, OP_BUF_LEN, 0, ref_op_user_data(&(o)->op)); \
 	ASSERT_SUBMIT(1); \
-	ref_op_started(&(o)->op); \
 } while (0)
 
 /*
  * Asserts drop-while-running (a10, seed 001): dropping a read pending on an
  * empty pipe sends the layer's cancel; the stream is the read's -ECANCELED
- * and the cancel's 0; the buffer is released once, at the read's CQE,
+ * and the cancel's 0; the buffer is released once, when both have been fed,
  * untouched (the kernel never wrote; under ASan any user access meanwhile
  * is reported, the layer poisons it); the layer's cancel CQE never surfaces.
  */
@@ -426,51 +428,51 @@ CASE(drop_while_running_releases_once_at_final_cqe)
 	const struct ref_op_ring oring = OP_RING;
 	struct release_log log = { 0 };
 	struct owned_op *o = owned_op_new(REF_OP_SINGLESHOT, &log);
-	uint64_t ud;
+	uint64_t ud, iud;
 	int fds[2];
 
 	ASSERT_NE(NULL, o);
 	ud = ref_op_user_data(&o->op);
-	const struct uc_cqe_expect want[] = {
-		CQE(ud, -ECANCELED, 0), CQE(internal_ud(&o->op), 0, 0),
-	};
+	iud = internal_ud(&o->op);
+	const struct uc_cqe_expect want[] = { CQE(ud, -ECANCELED, 0), CQE(iud, 0, 0) };
 
 	PIPE(fds);
 	START_READ(o, fds[0]);
 	EXPECT_EQ(0, ref_op_drop(&o->op, &oring));
 	EXPECT_EQ(0, log.count) TH_LOG("released while the kernel owned the buffer");
 	EXPECT_STREAM_UNORDERED(want);
-	feed_dropped(_metadata, self, ud, &log);
+	feed_dropped(_metadata, self, 0, ud, iud, &log);
 	EXPECT_EQ(1, log.count);
 	EXPECT_TRUE(log.intact) TH_LOG("buffer changed: first byte 0x%02x", log.first);
 }
 
 /*
  * Asserts that a dropped multishot poll lives through its F_MORE shot (which
- * finishes nothing: the op stays RUNNING) and is released once, at its
- * final CQE (-ECANCELED, no F_MORE), after two CQEs.
+ * finishes nothing: the op stays RUNNING) and is released once, after its
+ * final CQE (-ECANCELED, no F_MORE) and its cancel's, after two CQEs of its own.
  */
 CASE(drop_multishot_releases_only_after_final_cqe)
 {
 	const struct ref_op_ring oring = OP_RING;
 	struct release_log log = { 0 };
 	struct owned_op *o = owned_op_new(REF_OP_MULTISHOT, &log);
+	struct io_uring_sqe *sqe;
 	struct uc_cqe_seen *c;
-	uint64_t ud;
+	uint64_t ud, iud;
 	int fds[2];
 	char byte;
 
 	ASSERT_NE(NULL, o);
 	ud = ref_op_user_data(&o->op);
+	iud = internal_ud(&o->op);
 	const struct uc_cqe_expect shot[] = { CQE(ud, POLLIN, MORE) };
-	const struct uc_cqe_expect ended[] = {
-		CQE(ud, -ECANCELED, 0), CQE(internal_ud(&o->op), 0, 0),
-	};
+	const struct uc_cqe_expect ended[] = { CQE(ud, -ECANCELED, 0), CQE(iud, 0, 0) };
 
 	PIPE(fds);
-	uc_prep_poll_add(SQE(), fds[0], POLLIN, ud)->len = IORING_POLL_ADD_MULTI;
+	sqe = ref_op_prep(&o->op, &oring);
+	ASSERT_NE(NULL, sqe);
+	uc_prep_poll_add(sqe, fds[0], POLLIN, ud)->len = IORING_POLL_ADD_MULTI;
 	ASSERT_SUBMIT(1);
-	ref_op_started(&o->op);
 	FEED(fds[1]);
 	EXPECT_STREAM(shot);
 	ASSERT_EQ(1, self->stream.n);
@@ -481,7 +483,7 @@ CASE(drop_multishot_releases_only_after_final_cqe)
 	EXPECT_EQ(0, ref_op_drop(&o->op, &oring));
 	EXPECT_EQ(0, log.count) TH_LOG("released before its final CQE");
 	EXPECT_STREAM_UNORDERED(ended);
-	feed_dropped(_metadata, self, ud, &log);
+	feed_dropped(_metadata, self, 0, ud, iud, &log);
 	EXPECT_EQ(1, log.count);
 	EXPECT_EQ(2, log.cqes);
 	EXPECT_EQ(0, log.last_flags & MORE);
@@ -516,9 +518,175 @@ CASE(drop_racing_completion_releases_once)
 	FEED(fds[1]);
 	EXPECT_EQ(0, ref_op_drop(&o->op, &oring));
 	EXPECT_STREAM_ONE_OF(allowed, 2);
-	feed_dropped(_metadata, self, ud, &log);
+	feed_dropped(_metadata, self, 0, ud, iud, &log);
 	EXPECT_EQ(1, log.count);
 	EXPECT_TRUE(log.intact || log.first == 'x') TH_LOG("first byte 0x%02x", log.first);
+}
+
+/* A zero-copy send of o's whole buffer on fd, through the layer (not yet submitted). */
+#define PREP_SEND_ZC(o, fd) do { \
+	struct io_uring_sqe *__sqe = ref_op_prep(&(o)->op, &oring); \
+	ASSERT_NE(NULL, __sqe); \
+	uc_prep_send(__sqe, (fd), (o)->buf, OP_BUF_LEN, 0, ref_op_user_data(&(o)->op)) \
+		->opcode = IORING_OP_SEND_ZC; \
+} while (0)
+
+#define FILL_BYTE 'f'
+
+/*
+ * Fill a TCP socket's send path until it stays full: non-blocking sends
+ * until EAGAIN, three times in a row 2 ms apart (ACKs in flight may free
+ * room once more; the peer never reads, so its window closes and then
+ * nothing frees room). Returns the bytes sent, all FILL_BYTE, or -1.
+ */
+static ssize_t fill_send_path(int fd)
+{
+	char chunk[4096];
+	ssize_t total = 0, n;
+	int full = 0;
+
+	memset(chunk, FILL_BYTE, sizeof(chunk));
+	while (full < 3) {
+		n = send(fd, chunk, sizeof(chunk), MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n > 0) {
+			total += n;
+			full = 0;
+		} else if (n < 0 && errno == EAGAIN) {
+			full++;
+			usleep(2000);
+		} else {
+			return -1;
+		}
+	}
+	return total;
+}
+
+/*
+ * Read what the peer sent until filled bytes came, all FILL_BYTE, then
+ * expect nothing more within 50 ms: the cancelled send put nothing on the
+ * wire (had it queued its bytes, they would follow the filler at once).
+ */
+static void expect_only_filler(struct __test_metadata *_metadata, int fd, ssize_t filled)
+{
+	struct pollfd in = { .fd = fd, .events = POLLIN };
+	char chunk[4096];
+	ssize_t total = 0, n, i;
+
+	while (total < filled && poll(&in, 1, 1000) == 1) {
+		n = recv(fd, chunk, sizeof(chunk), MSG_DONTWAIT);
+		ASSERT_LT(0, n) TH_LOG("recv: %s", n < 0 ? strerror(errno) : "EOF");
+		for (i = 0; i < n; i++)
+			ASSERT_EQ(FILL_BYTE, chunk[i]) TH_LOG("byte %zd is not the filler",
+							      total + i);
+		total += n;
+	}
+	EXPECT_EQ(filled, total);
+	EXPECT_EQ(0, poll(&in, 1, 50)) TH_LOG("more than the filler arrived");
+}
+
+/*
+ * Asserts drop-while-running for a zero-copy send whose result is still
+ * outstanding: on a socket whose send path is full the SEND_ZC waits for
+ * room (nothing posted), and the drop cancels it. Its result is -ECANCELED,
+ * and io_uring_enter(2) (IORING_OP_SEND_ZC): "Even errored requests may
+ * generate a notification, and the user must check for IORING_CQE_F_MORE":
+ * with F_MORE, the NOTIF (0, F_NOTIF) follows under the same user_data
+ * (a chain: result first); without, it is final. The cancel is 0. Either
+ * way the buffer is released once, after the CQE without F_MORE and the
+ * cancel's, untouched, and the peer gets the filler and nothing of it.
+ */
+CASE(drop_zero_copy_send_waiting_for_room_releases_after_notif)
+{
+	const struct ref_op_ring oring = OP_RING;
+	struct release_log log = { 0 };
+	struct owned_op *o;
+	int cli, srv, small = 4096;
+	ssize_t filled;
+	uint64_t ud, iud;
+
+	REQUIRE_OP(IORING_OP_SEND_ZC);
+	o = owned_op_new(REF_OP_ZEROCOPY, &log);
+	ASSERT_NE(NULL, o);
+	ud = ref_op_user_data(&o->op);
+	iud = internal_ud(&o->op);
+	const struct uc_cqe_expect with_notif[] = {
+		CQE(ud, -ECANCELED, MORE, .chain = 1), CQE(ud, 0, NOTIF, .chain = 1),
+		CQE(iud, 0, 0, .chain = 2),
+	};
+	const struct uc_cqe_expect without_notif[] = { CQE(ud, -ECANCELED, 0), CQE(iud, 0, 0) };
+	const struct uc_outcome allowed[] = {
+		UC_OUTCOME(with_notif, UC_PARTIAL), UC_OUTCOME(without_notif, UC_UNORDERED),
+	};
+
+	UC_TCP_PAIR(cli, srv);
+	ASSERT_EQ(0, setsockopt(cli, SOL_SOCKET, SO_SNDBUF, &small, sizeof(small)));
+	filled = fill_send_path(cli);
+	ASSERT_LT(0, filled) TH_LOG("filling the socket failed: %s", strerror(errno));
+	PREP_SEND_ZC(o, cli);
+	ASSERT_SUBMIT(1);
+	SQ_TAKEN(RING);
+	EXPECT_NO_CQE();
+	ASSERT_EQ(0, self->stream.n) TH_LOG("the send did not wait for room");
+	EXPECT_EQ(0, ref_op_drop(&o->op, &oring));
+	EXPECT_EQ(0, log.count) TH_LOG("released while the kernel owned the buffer");
+	EXPECT_STREAM_ONE_OF(allowed, ARRAY_LEN(with_notif));
+	feed_dropped(_metadata, self, 0, ud, iud, &log);
+	EXPECT_EQ(1, log.count);
+	EXPECT_TRUE(log.intact) TH_LOG("buffer changed: first byte 0x%02x", log.first);
+	expect_only_filler(_metadata, srv, filled);
+}
+
+/*
+ * Asserts drop-while-running for a zero-copy send between its two CQEs: the
+ * send completes (OP_BUF_LEN bytes, F_MORE) and the owner, fed that result,
+ * still waits for the NOTIF ("the user must not modify the data buffer
+ * until the notification is posted", io_uring_enter(2)), so the op stays
+ * RUNNING. Dropped now, the layer's cancel finds no request (-ENOENT: the
+ * send is complete, only its notification is pending); the buffer is
+ * released once, after the NOTIF (0, F_NOTIF) and the cancel's CQE. The
+ * peer receives the buffer's bytes.
+ */
+CASE(drop_zero_copy_send_after_its_result_releases_at_notif)
+{
+	const struct ref_op_ring oring = OP_RING;
+	struct release_log log = { 0 };
+	struct owned_op *o;
+	const struct uc_cqe_seen *c;
+	char want_bytes[OP_BUF_LEN], got[OP_BUF_LEN];
+	uint64_t ud, iud;
+	int cli, srv;
+
+	REQUIRE_OP(IORING_OP_SEND_ZC);
+	o = owned_op_new(REF_OP_ZEROCOPY, &log);
+	ASSERT_NE(NULL, o);
+	ud = ref_op_user_data(&o->op);
+	iud = internal_ud(&o->op);
+	const struct uc_cqe_expect want[] = {
+		CQE(ud, OP_BUF_LEN, MORE, .chain = 1), CQE(ud, 0, NOTIF, .chain = 1),
+		CQE(iud, -ENOENT, 0, .chain = 2),
+	};
+
+	memset(want_bytes, OP_PATTERN, sizeof(want_bytes));
+	UC_TCP_PAIR(cli, srv);
+	PREP_SEND_ZC(o, cli);
+	ASSERT_SUBMIT(1);
+	uc_stream_reset(&self->stream);
+	REAP_ON(RING, 1);
+	c = &self->stream.cqe[0];
+	ASSERT_EQ(ud, c->user_data);
+	EXPECT_EQ(NULL, ref_op_cqe(c->user_data, c->res, c->flags)) TH_LOG("the result finished it");
+	EXPECT_EQ(REF_OP_RUNNING, o->op.state);
+	EXPECT_TRUE(o->op.notif_pending);
+	EXPECT_EQ(0, ref_op_drop(&o->op, &oring));
+	EXPECT_EQ(0, log.count) TH_LOG("released before its notification");
+	REAP_ON(RING, 2);
+	EXPECT_COLLECTED_ON(RING, want, ARRAY_LEN(want), UC_PARTIAL);
+	feed_dropped(_metadata, self, 1, ud, iud, &log);
+	EXPECT_EQ(1, log.count);
+	EXPECT_EQ(2, log.cqes);
+	EXPECT_TRUE(log.intact) TH_LOG("buffer changed: first byte 0x%02x", log.first);
+	ASSERT_EQ(OP_BUF_LEN, recv(srv, got, sizeof(got), MSG_WAITALL));
+	EXPECT_BYTES(want_bytes, got, OP_BUF_LEN);
 }
 
 /*

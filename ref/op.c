@@ -46,16 +46,27 @@ struct ref_op *ref_op_from_user_data(uint64_t user_data)
 	return (struct ref_op *)(uintptr_t)(user_data & ~REF_OP_TAG_MASK);
 }
 
-void ref_op_started(struct ref_op *op)
+/* The kernel may use op's memory from now on: poison it, all kinds alike (op.h). */
+static void start(struct ref_op *op)
 {
 	op->state = REF_OP_RUNNING;
-	/*
-	 * A single-shot or zero-copy operation's memory is the kernel's alone
-	 * until the final CQE. A multishot one is shared read-only (a10): the
-	 * owner reads results as they come, so it is not poisoned.
-	 */
-	if (op->mem && op->kind != REF_OP_MULTISHOT)
+	if (op->mem)
 		KERNEL_OWNS(op->mem, op->mem_len);
+}
+
+struct io_uring_sqe *ref_op_prep(struct ref_op *op, const struct ref_op_ring *ring)
+{
+	struct io_uring_sqe *sqe;
+
+	if (op->state != REF_OP_NOT_STARTED)
+		return NULL;
+	sqe = ring->get_sqe(ring->ctx);
+	if (!sqe)
+		return NULL;
+	sqe->user_data = ref_op_user_data(op);
+	/* before any submit can publish the SQE: no CQE can beat this */
+	start(op);
+	return sqe;
 }
 
 /* Hand the memory back and run the owner's release, exactly once. */
@@ -96,17 +107,34 @@ static bool is_final(struct ref_op *op, int32_t res, uint32_t flags)
 	}
 }
 
+/* The layer's own cancel for a dropped op has posted: its search is over. */
+static void cancel_posted(uint64_t user_data)
+{
+	struct ref_op *op = (struct ref_op *)(uintptr_t)(user_data & ~REF_OP_TAG_MASK);
+
+	op->cancel_pending = false;
+	if (op->state == REF_OP_DROPPED && op->final_seen)
+		release(op);
+}
+
 struct ref_op *ref_op_cqe(uint64_t user_data, int32_t res, uint32_t flags)
 {
 	struct ref_op *op = ref_op_from_user_data(user_data);
 
+	if ((user_data & REF_OP_TAG_MASK) == REF_OP_TAG_INTERNAL) {
+		cancel_posted(user_data);
+		return NULL;	/* nobody waits for the layer's own cancel */
+	}
 	if (!op)
-		return NULL;	/* the layer's own cancel: nothing to do */
+		return NULL;	/* not one of the layer's */
 	op->cqes++;
 	if (!is_final(op, res, flags))
 		return NULL;
 	if (op->state == REF_OP_DROPPED) {
-		release(op);
+		/* the address stays taken until the cancel keyed on it is done */
+		op->final_seen = true;
+		if (!op->cancel_pending)
+			release(op);
 		return NULL;	/* its owner is gone: nobody to tell */
 	}
 	if (op->mem)
@@ -142,6 +170,7 @@ int ref_op_drop(struct ref_op *op, const struct ref_op_ring *ring)
 	if (!sqe)
 		return -EBUSY;	/* still RUNNING: retry once the SQ has room */
 	op->state = REF_OP_DROPPED;
+	op->cancel_pending = true;
 	sqe->opcode = IORING_OP_ASYNC_CANCEL;
 	sqe->fd = -1;
 	sqe->addr = ref_op_user_data(op);
