@@ -12,10 +12,16 @@
 set -u
 build=$1
 shift
+areas=""
+for a in "$@"; do
+	areas="$areas -a $a"
+done
 out=$build/asan/suite.ktap
 export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1"
 export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1"
-if "$build/uringcheck" --cases-dir "$build/asan/cases" --known reports/known-issues.txt -o "$out"; then
+# shellcheck disable=SC2086 # one word per -a AREA
+if "$build/uringcheck" --cases-dir "$build/asan/cases" $areas --known reports/known-issues.txt \
+	-o "$out"; then
 	if grep -qE 'ERROR: (Address|Leak|UndefinedBehavior)Sanitizer|runtime error:' "$out"; then
 		grep -nE 'ERROR: (Address|Leak|UndefinedBehavior)Sanitizer|runtime error:' "$out" | head -n 20
 		echo "FAILED: a sanitizer report in $out"
