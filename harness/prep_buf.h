@@ -369,7 +369,7 @@ static inline struct io_uring_sqe *uc_prep_read_multishot(struct io_uring_sqe *s
 static inline int uc_pbuf_cycle(struct uc_pbuf *pb, int rfd, int wfd, unsigned n,
 				uint64_t ud, char *why, size_t whylen)
 {
-	static const char zeros[64];
+	static const char zeros[32];	/* a batch's bytes; seen below has a bit per bid */
 	struct uc_stream s = { 0 };
 	unsigned done, batch, i, bid, seen;
 	struct io_uring_sqe *sqe;
@@ -377,8 +377,8 @@ static inline int uc_pbuf_cycle(struct uc_pbuf *pb, int rfd, int wfd, unsigned n
 
 	for (done = 0; done < n && !ret; done += batch) {
 		batch = n - done < pb->entries ? n - done : pb->entries;
-		if (batch > sizeof(zeros) || batch > 32) {
-			snprintf(why, whylen, "a batch of %u is more than this helper handles", batch);
+		if (batch > sizeof(zeros)) {
+			snprintf(why, whylen, "rings above %zu entries are not supported", sizeof(zeros));
 			ret = -1;
 			break;
 		}
@@ -397,8 +397,10 @@ static inline int uc_pbuf_cycle(struct uc_pbuf *pb, int rfd, int wfd, unsigned n
 			}
 			uc_prep_read_select(sqe, rfd, 1, pb->bgid, ud);
 		}
-		if (ret || uc_submit(pb->ring) < 0) {
-			snprintf(why, whylen, "submit of buffer %u..: failed", done);
+		if (ret)
+			break;
+		if (uc_submit(pb->ring) < 0) {
+			snprintf(why, whylen, "submit of buffers %u..: failed", done);
 			ret = -1;
 			break;
 		}
