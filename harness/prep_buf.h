@@ -24,14 +24,20 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "../ref/abi.h"
 #include "case_ring.h"
 #include "names.h"
 #include "prep.h"
+
+/* What uc_pbuf_setup() fills a group's buffers with: bytes no read writes. */
+#define UC_PBUF_FILL	0x5a
+#define UC_PBUF_FILL_S	"\x5a"		/* the same, to append to expected bytes */
 
 /* A buffer group as a case sees it: the ring, and the buffers it hands out. */
 struct uc_pbuf {
@@ -116,7 +122,8 @@ static inline void uc_pbuf_cleanup(struct uc_pbuf *pb)
 
 /*
  * Make group bgid on ring with entries ring entries (flags IOU_PBUF_RING_*)
- * and nbufs buffers of buf_size bytes for it, none published yet. Returns 0,
+ * and nbufs buffers of buf_size bytes for it, filled with UC_PBUF_FILL, none
+ * published yet. Returns 0,
  * or the registration's -errno (nothing left mapped), or -ENOMEM.
  */
 static inline int uc_pbuf_setup(struct uc_pbuf *pb, struct uc_ring *ring, unsigned entries,
@@ -136,6 +143,7 @@ static inline int uc_pbuf_setup(struct uc_pbuf *pb, struct uc_ring *ring, unsign
 			pb->data = NULL;
 			return -ENOMEM;
 		}
+		memset(pb->data, UC_PBUF_FILL, pb->data_bytes);
 	}
 	if (!(flags & IOU_PBUF_RING_MMAP)) {
 		/* mmap is page aligned, as the registration requires */
@@ -231,6 +239,40 @@ static inline void uc_pbuf_fill(struct uc_pbuf *pb, uint16_t first, unsigned n)
 				 uc_errno_name(-__r) ?: "?"); \
 } while (0)
 
+/* The bgid REQUIRE_PBUF_RINGS() tries (>= 64, see there). */
+#define UC_PBUF_TRIAL_BGID	0xfffe
+
+/*
+ * SKIP unless buffer rings exist: a valid trial group, registered then
+ * removed. Its bgid is above 63, so even kernels before 6.10, which keep
+ * groups 0..63 in a fixed array whose slots outlive an unregister ("io_uring/
+ * kbuf: get rid of lower BGID lists"), forget it entirely.
+ */
+#define REQUIRE_PBUF_RINGS() do { \
+	UC_PBUF(__trial); \
+	PBUF_SETUP(&__trial, RING, 1, UC_PBUF_TRIAL_BGID, 0, 0, 0); \
+	ASSERT_EQ(0, uc_pbuf_free(&__trial)); \
+} while (0)
+
+/* SKIP unless IORING_REGISTER_PBUF_STATUS (6.8) answers for registered group bgid. */
+#define REQUIRE_PBUF_STATUS(bgid) do { \
+	uint32_t __head; \
+	int __r = uc_pbuf_head(RING, (bgid), &__head); \
+	if (__r == -EINVAL) \
+		SKIP(return, "IORING_REGISTER_PBUF_STATUS on a registered ring: EINVAL, " \
+		     "kernel lacks it (6.8)"); \
+	ASSERT_EQ(0, __r); \
+} while (0)
+
+/* write(2) all of string s to fd: a precondition. */
+#define WRITE_STR(fd, s) ASSERT_EQ((ssize_t)strlen(s), write((fd), (s), strlen(s)))
+
+/* Memory p starts with the bytes of string s (without its NUL). */
+#define EXPECT_HOLDS(p, s) \
+	EXPECT_EQ(0, memcmp((p), (s), strlen(s))) \
+		TH_LOG("expected \"%s\", the buffer holds \"%.*s\"", (s), (int)strlen(s), \
+		       (const char *)(p))
+
 /*
  * A recv's row: IORING_CQE_F_SOCK_NONEMPTY is a hint whose presence for a
  * given socket family is not documented (io_uring_prep_recv(3)), so it is
@@ -283,6 +325,107 @@ static inline struct io_uring_sqe *uc_prep_read_multishot(struct io_uring_sqe *s
 	sqe->flags |= IOSQE_BUFFER_SELECT;
 	sqe->buf_group = bgid;
 	return sqe;
+}
+
+/* --- reads one at a time --- */
+
+/*
+ * One buffer-selecting read, submitted alone and reaped before anything
+ * else is submitted (SUBMIT_AND_REAP). Nothing documents the order in which
+ * the kernel issues reads submitted together, so nothing documents which of
+ * them takes which buffer: on 6.1 a pipe has no FMODE_NOWAIT (set on pipes
+ * from 6.4, "pipe: set FMODE_NOWAIT on pipes"), the reads are punted
+ * instead of run at submit, and they took the buffers in reverse SQ order.
+ */
+#define READ_ALONE_ON(r, fd, len, bgid, ud) do { \
+	uc_prep_read_select(SQE_ON(r), (fd), (len), (bgid), (ud)); \
+	SUBMIT_AND_REAP_ON((r), 1); \
+} while (0)
+#define READ_ALONE(fd, len, bgid, ud) READ_ALONE_ON(RING, fd, len, bgid, ud)
+
+/*
+ * One READ_ALONE on ring r of up to len bytes from group bgid per row of
+ * want, under the row's user_data, in table order; then the stream must be
+ * exactly want.
+ */
+#define EXPECT_READS_ALONE_ON(r, fd, len, bgid, want) do { \
+	unsigned __i; \
+	uc_stream_reset(&self->stream); \
+	for (__i = 0; __i < ARRAY_LEN(want); __i++) \
+		READ_ALONE_ON((r), (fd), (len), (bgid), (want)[__i].user_data); \
+	EXPECT_COLLECTED_ON((r), (want), ARRAY_LEN(want), UC_ORDERED); \
+} while (0)
+#define EXPECT_READS_ALONE(fd, len, bgid, want) EXPECT_READS_ALONE_ON(RING, fd, len, bgid, want)
+
+/*
+ * Pass n one-byte buffers through group pb, to bring its u16 head and tail
+ * to a boundary: batches of up to pb->entries of its own buffers 0.. are
+ * published, that many bytes written to wfd, and as many one-byte reads of
+ * rfd (user_data ud) submitted together, which must use each published
+ * entry once, in whatever order the kernel issues them: res 1, F_BUFFER and
+ * no other flag, distinct bids. Returns 0, or -1 with the first difference
+ * in why.
+ */
+static inline int uc_pbuf_cycle(struct uc_pbuf *pb, int rfd, int wfd, unsigned n,
+				uint64_t ud, char *why, size_t whylen)
+{
+	static const char zeros[32];	/* a batch's bytes; seen below has a bit per bid */
+	struct uc_stream s = { 0 };
+	unsigned done, batch, i, bid, seen;
+	struct io_uring_sqe *sqe;
+	int ret = 0;
+
+	for (done = 0; done < n && !ret; done += batch) {
+		batch = n - done < pb->entries ? n - done : pb->entries;
+		if (batch > sizeof(zeros)) {
+			snprintf(why, whylen, "rings above %zu entries are not supported", sizeof(zeros));
+			ret = -1;
+			break;
+		}
+		uc_pbuf_fill(pb, 0, batch);
+		if (write(wfd, zeros, batch) != (ssize_t)batch) {
+			snprintf(why, whylen, "write of %u bytes: %s", batch, strerror(errno));
+			ret = -1;
+			break;
+		}
+		for (i = 0; i < batch; i++) {
+			sqe = uc_get_sqe_wait(pb->ring);
+			if (!sqe) {
+				snprintf(why, whylen, "SQ full");
+				ret = -1;
+				break;
+			}
+			uc_prep_read_select(sqe, rfd, 1, pb->bgid, ud);
+		}
+		if (ret)
+			break;
+		if (uc_submit(pb->ring) < 0) {
+			snprintf(why, whylen, "submit of buffers %u..: failed", done);
+			ret = -1;
+			break;
+		}
+		uc_stream_reset(&s);
+		if (uc_reap(pb->ring, batch, uc_wait_ms(), &s) != (int)batch) {
+			snprintf(why, whylen, "buffers %u..: %u CQEs, not %u", done, s.n, batch);
+			ret = -1;
+			break;
+		}
+		for (i = 0, seen = 0; i < batch && !ret; i++) {
+			bid = s.cqe[i].flags >> 16;
+			if (s.cqe[i].user_data != ud || s.cqe[i].res != 1 ||
+			    s.cqe[i].flags != UC_F_BUFFER(bid) || bid >= batch ||
+			    (seen & (1U << bid))) {
+				snprintf(why, whylen, "buffer %u: CQE ud 0x%llx res %d flags 0x%x "
+					 "(bids 0..%u published, taken so far 0x%x)", done + i,
+					 (unsigned long long)s.cqe[i].user_data, s.cqe[i].res,
+					 s.cqe[i].flags, batch - 1, seen);
+				ret = -1;
+			}
+			seen |= 1U << (bid & 31);
+		}
+	}
+	uc_stream_free(&s);
+	return ret;
 }
 
 #endif /* UC_HARNESS_PREP_BUF_H */
