@@ -200,9 +200,13 @@ CASE(shared_sq_thread_outlives_the_first_ring)
 
 /*
  * Asserts that the SQ thread goes away with its ring: after the only ring
- * using it is closed, its task disappears within 2 s (the ring is freed
- * asynchronously, io_ring_exit_work(), which then stops the thread).
+ * using it is closed, its task disappears within EXIT_BOUND_MS. The ring is
+ * freed asynchronously (io_ring_exit_work(), which then stops the thread),
+ * with no bound stated anywhere: it takes some 30 ms here, but on 2 CPUs
+ * loaded by other test runs it once took over 2 s. 5 s still ends well
+ * inside the case's 10 s, and a thread that outlives its ring never goes.
  */
+#define EXIT_BOUND_MS	5000
 CASE(sq_thread_exits_when_its_ring_is_closed)
 {
 	pid_t before[MAX_TASKS], sqt[2];
@@ -215,8 +219,8 @@ CASE(sq_thread_exits_when_its_ring_is_closed)
 	ring = SQPOLL_RING(IDLE_LONG_MS, 0);
 	ASSERT_EQ(1, new_sq_threads(before, nbefore, sqt, 2));
 	uc_ring_close(ring);
-	EXPECT_TRUE(UC_WAIT_UNTIL(!uc_task_alive(sqt[0]), BOUND_MS))
-		TH_LOG("SQ thread %d outlived its ring", sqt[0]);
+	EXPECT_TRUE(UC_WAIT_UNTIL(!uc_task_alive(sqt[0]), EXIT_BOUND_MS))
+		TH_LOG("SQ thread %d outlived its ring by %d ms", sqt[0], EXIT_BOUND_MS);
 }
 
 /* --- privileges --- */
