@@ -109,10 +109,9 @@ static void check_rows(struct __test_metadata *_metadata, const struct uc_backen
 		if (ret < 0) {
 			unknown = unknown_flags_of(rows[i].p.flags);
 			if (unknown) {
-				printf("# row %s: not checked: the kernel lacks %s (trial setup: %s)\n",
-				       rows[i].what, uc_flags_str(uc_setup_flag_names, unknown, names,
-								  sizeof(names)),
-				       uc_errno_name(-ret) ?: "?");
+				uc_flags_str(uc_setup_flag_names, unknown, names, sizeof(names));
+				printf("# row %s: not checked: the kernel lacks %s (trial: %s)\n",
+				       rows[i].what, names, uc_errno_name(-ret) ?: "?");
 				continue;
 			}
 			checked++;

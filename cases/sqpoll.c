@@ -116,7 +116,7 @@ CASE(need_wakeup_is_set_once_the_thread_idles)
 
 	NOT_WITH_TASKRUN_MODES();
 	ring = SQPOLL_RING(IDLE_SHORT_MS, 0);
-	ASSERT_EQ((uint32_t)IDLE_SHORT_MS, ring->p.sq_thread_idle) TH_LOG("the case's idle time was lost");
+	ASSERT_EQ((uint32_t)IDLE_SHORT_MS, ring->p.sq_thread_idle);	/* the case's own idle */
 	NOP_ROUND_TRIP(ring, UD_A);
 	EXPECT_TRUE(NEED_WAKEUP_WITHIN(ring, IDLE_SHORT_MS + BOUND_MS))
 		TH_LOG("sq flags %#x", sq_flags(ring));
@@ -144,8 +144,8 @@ CASE(need_wakeup_is_set_once_the_thread_idles)
  * show within [idle - IDLE_EARLY_US, idle + IDLE_LATE_US] of t0. Both NOPs
  * complete (res 0, no flags) and falling asleep posts nothing.
  */
-static void expect_idle_time_honoured(struct __test_metadata *_metadata,
-				      FIXTURE_DATA(ring) *self, struct uc_ring *ring, unsigned idle_ms)
+static void expect_idle_honoured(struct __test_metadata *_metadata,
+				 FIXTURE_DATA(ring) *self, struct uc_ring *ring, unsigned idle_ms)
 {
 	static const struct uc_cqe_expect last[] = { CQE(UD_B, 0, 0) };
 	int64_t t0, took, idle_us = (int64_t)idle_ms * 1000;
@@ -156,8 +156,8 @@ static void expect_idle_time_honoured(struct __test_metadata *_metadata,
 	NOP_ROUND_TRIP(ring, UD_B);
 	ASSERT_TRUE(NEED_WAKEUP_WITHIN(ring, idle_ms + BOUND_MS));
 	took = uc_now_us() - t0;
-	EXPECT_LE(idle_us - IDLE_EARLY_US, took) TH_LOG("NEED_WAKEUP after %lld us", (long long)took);
-	EXPECT_GE(idle_us + IDLE_LATE_US, took) TH_LOG("NEED_WAKEUP after %lld us", (long long)took);
+	EXPECT_LE(idle_us - IDLE_EARLY_US, took) TH_LOG("asleep after %lld us", (long long)took);
+	EXPECT_GE(idle_us + IDLE_LATE_US, took) TH_LOG("asleep after %lld us", (long long)took);
 	EXPECT_COLLECTED_ON(ring, last, 1, UC_ORDERED);
 }
 
@@ -165,7 +165,7 @@ static void expect_idle_time_honoured(struct __test_metadata *_metadata,
 CASE(idle_time_of_50_ms_is_honoured_within_tolerance)
 {
 	NOT_WITH_TASKRUN_MODES();
-	expect_idle_time_honoured(_metadata, self, SQPOLL_RING(50, 0), 50);
+	expect_idle_honoured(_metadata, self, SQPOLL_RING(50, 0), 50);
 }
 
 /*
@@ -175,7 +175,7 @@ CASE(idle_time_of_50_ms_is_honoured_within_tolerance)
 CASE(idle_time_of_250_ms_is_honoured_within_tolerance)
 {
 	NOT_WITH_TASKRUN_MODES();
-	expect_idle_time_honoured(_metadata, self, SQPOLL_RING(250, 0), 250);
+	expect_idle_honoured(_metadata, self, SQPOLL_RING(250, 0), 250);
 }
 
 /*
