@@ -251,9 +251,15 @@ CASE(restrictions_registered_twice_are_ebusy)
 
 /*
  * Asserts that restrictions cannot come after enabling: with the
- * RESTRICTIONS register opcode itself allowed, a second registration on the
- * enabled ring is -EBADFD, "the io_uring ring is not disabled", which the
- * kernel checks before "already registered" (-EBUSY).
+ * RESTRICTIONS register opcode itself allowed (so the allowlist's -EACCES
+ * does not answer first), a second registration on the enabled ring is
+ * -EBADFD, not the -EBUSY that issue 6 names. io_uring_register(2) has
+ * EBADFD for "IORING_REGISTER_RESTRICTIONS was specified, but the io_uring
+ * ring is not disabled" and EBUSY for restrictions "already ... registered";
+ * both hold here, and io_register_restrictions() tests R_DISABLED before
+ * "registered" (io_uring/register.c on 6.12, io_uring.c on 6.1), while
+ * ENABLE_RINGS clears R_DISABLED (io_register_enable_rings()). -EBUSY is
+ * what a second registration on a still-disabled ring gets (the case above).
  */
 CASE(restrictions_after_enabling_are_ebadfd)
 {

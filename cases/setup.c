@@ -16,6 +16,7 @@
  */
 #include <linux/futex.h>
 #include <linux/openat2.h>
+#include <pthread.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,41 +46,78 @@ struct setup_row {
 };
 
 /*
+ * For a row that must succeed but that a raw io_uring_setup() of exactly its
+ * flags refused: the flags the kernel does not know (uc_probe_setup_flag(),
+ * each tried with its companions), or 0 if it knows every one, so that the
+ * refusal is a finding. CQSIZE is as old as io_uring itself.
+ */
+static uint32_t unknown_flags_of(uint32_t flags)
+{
+	uint32_t bit, unknown = 0;
+
+	for (bit = 1; bit && bit <= flags; bit <<= 1)
+		if ((flags & bit) && uc_probe_setup_flag(bit) < 0)
+			unknown |= bit;
+	return unknown;
+}
+
+/*
+ * The raw trial of a row that must succeed, with exactly its params: 0, or
+ * -errno. NO_MMAP rows have no memory for it, so they are tried as the
+ * probe does: a kernel that knows the flags faults on the missing memory
+ * (-EFAULT, counted as success), one that does not (6.1) refuses them.
+ */
+static int raw_trial(const struct setup_row *row)
+{
+	struct io_uring_params raw = row->p;
+	int fd;
+
+	if (row->p.flags & IORING_SETUP_NO_MMAP) {
+		fd = uc_probe_setup(row->p.flags);
+		return fd == -EFAULT ? 0 : fd;
+	}
+	fd = ref_sys_setup(UC_DEFAULT_ENTRIES, &raw);
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 ? fd : 0;
+}
+
+/*
  * Each row's verdict through the backend, with exactly the row's params.
- * A row the backend cannot express, or (for rows that must succeed) whose
- * flags the kernel rejects in a raw trial, is reported and not counted.
- * NO_MMAP rows have no memory for that trial: a kernel that knows the flags
- * faults on the missing memory (-EFAULT), one that does not (6.1) refuses
- * them (-EINVAL) and the row is not counted.
+ * A row that must succeed is first tried raw: refused there, it is not
+ * checked when the kernel lacks one of its flags (said, with the flags), and
+ * fails when the kernel knows each of them. A row the backend cannot
+ * express is said and not counted. With run_a_nop a NOP on each ring made
+ * must be its whole stream: one CQE, res 0, no flags.
  */
 static void check_rows(struct __test_metadata *_metadata, const struct uc_backend *be,
 		       const struct setup_row *rows, unsigned n, bool run_a_nop)
 {
+	static const struct uc_cqe_expect nop[] = { CQE(UD_A, 0, 0) };
 	unsigned i, checked = 0;
+	char names[160];
 
 	for (i = 0; i < n; i++) {
-		struct io_uring_params p = rows[i].p, raw = rows[i].p;
+		struct io_uring_params p = rows[i].p;
 		struct uc_stream s = { 0 };
 		struct uc_ring r = { 0 };
 		const char *why = NULL;
-		int fd, ret;
+		uint32_t unknown;
+		int ret;
 
-		if (!rows[i].want && (rows[i].p.flags & IORING_SETUP_NO_MMAP)) {
-			/* no memory for a raw trial: a known NO_MMAP faults (probe.c) */
-			fd = uc_probe_setup(rows[i].p.flags);
-			if (fd < 0 && fd != -EFAULT) {
-				printf("# row %s: kernel rejects it (%s): not checked\n",
-				       rows[i].what, uc_errno_name(-fd) ?: "?");
+		ret = rows[i].want ? 0 : raw_trial(&rows[i]);
+		if (ret < 0) {
+			unknown = unknown_flags_of(rows[i].p.flags);
+			if (unknown) {
+				uc_flags_str(uc_setup_flag_names, unknown, names, sizeof(names));
+				printf("# row %s: not checked: the kernel lacks %s (trial: %s)\n",
+				       rows[i].what, names, uc_errno_name(-ret) ?: "?");
 				continue;
 			}
-		} else if (!rows[i].want) {
-			fd = ref_sys_setup(UC_DEFAULT_ENTRIES, &raw);
-			if (fd < 0) {
-				printf("# row %s: kernel rejects it (%s): not checked\n",
-				       rows[i].what, uc_errno_name(-fd) ?: "?");
-				continue;
-			}
-			close(fd);
+			checked++;
+			EXPECT_EQ(0, ret) TH_LOG("row %s: the kernel knows each flag, yet refuses "
+						 "the row", rows[i].what);
+			continue;
 		}
 		ret = uc_ring_open(&r, be, UC_DEFAULT_ENTRIES, &p, &why);
 		if (ret == -EOPNOTSUPP && why) {
@@ -93,13 +131,14 @@ static void check_rows(struct __test_metadata *_metadata, const struct uc_backen
 		if (run_a_nop) {
 			uc_prep_nop(uc_get_sqe(&r), UD_A);
 			ret = uc_submit(&r);
+			EXPECT_LE(0, ret) TH_LOG("row %s: submitting a NOP", rows[i].what);
 			if (ret >= 0)
 				ret = uc_collect(&r, 1, uc_wait_ms(), &s);
-			EXPECT_EQ(0, ret) TH_LOG("row %s: NOP", rows[i].what);
-			EXPECT_EQ(1U, s.n) TH_LOG("row %s: CQEs", rows[i].what);
-			if (s.n == 1) {
-				EXPECT_EQ((uint64_t)UD_A, s.cqe[0].user_data);
-				EXPECT_EQ(0, s.cqe[0].res) TH_LOG("row %s", rows[i].what);
+			EXPECT_EQ(0, ret) TH_LOG("row %s: collecting the NOP", rows[i].what);
+			if (!uc_stream_is(nop, 1, UC_ORDERED, s.cqe, s.n)) {
+				printf("# row %s: the NOP's stream\n", rows[i].what);
+				uc_expect_collected(_metadata, __FILE__, __LINE__, &r, &s, nop, 1,
+						    UC_ORDERED);
 			}
 			uc_stream_free(&s);
 		}
@@ -216,20 +255,28 @@ CASE(features_implied_by_probed_opcodes_are_reported)
 
 /* --- flags the kernel must refuse --- */
 
-/* Asserts that bits no kernel assigns (28..31; SQ_REWIND, bit 20, is the newest) are -EINVAL. */
+/*
+ * The newest setup flag any kernel assigns: IORING_SETUP_SQ_REWIND, bit 20
+ * (7.0). ref/abi.h and this suite stop at SQE_MIXED, bit 19.
+ */
+#define NEWEST_SETUP_FLAG_BIT	20
+
+/*
+ * Asserts that every setup flag bit above the newest one any kernel assigns
+ * (21..31) is -EINVAL: io_uring_setup() refuses "an unsupported flag"
+ * (io_uring_setup(2), EINVAL). Bits 19 and 20 are known to some kernels
+ * (sqe_mixed_is_known_exactly_where_the_probe_has_nop128 covers 19). A
+ * kernel accepting one of these bits has a flag newer than this suite.
+ */
 CASE(unknown_setup_flag_bits_are_einval)
 {
-	static const struct setup_row rows[] = {
-		ROW(-EINVAL, 1U << 28), ROW(-EINVAL, 1U << 29), ROW(-EINVAL, 1U << 30),
-		ROW(-EINVAL, 1U << 31),
-	};
-	unsigned i;
+	unsigned bit;
 
-	for (i = 0; i < ARRAY_LEN(rows); i++) {
-		struct io_uring_params p = rows[i].p;
+	for (bit = NEWEST_SETUP_FLAG_BIT + 1; bit < 32; bit++) {
+		struct io_uring_params p = { .flags = 1U << bit };
 		struct uc_ring *ring = NULL;
 
-		EXPECT_EQ(-EINVAL, RING_TRY(UC_DEFAULT_ENTRIES, &p, &ring)) TH_LOG("bit %u", 28 + i);
+		EXPECT_EQ(-EINVAL, RING_TRY(UC_DEFAULT_ENTRIES, &p, &ring)) TH_LOG("bit %u", bit);
 	}
 }
 
@@ -305,6 +352,54 @@ CASE(hybrid_iopoll_without_iopoll_is_einval)
 }
 
 /*
+ * Asserts that CQE32 with CQE_MIXED is -EINVAL on every kernel: since 6.18
+ * "nonsensical ... it's not supported to post 16b CQEs on a ring setup with
+ * CQE32" (io_uring_sanitise_params(), "io_uring: add support for
+ * IORING_SETUP_CQE_MIXED"), and before 6.18 CQE_MIXED is an unknown bit.
+ */
+CASE(cqe32_with_cqe_mixed_is_einval)
+{
+	struct io_uring_params p = { .flags = IORING_SETUP_CQE32 | IORING_SETUP_CQE_MIXED };
+	struct uc_ring *ring = NULL;
+
+	EXPECT_EQ(-EINVAL, RING_TRY(UC_DEFAULT_ENTRIES, &p, &ring));
+}
+
+/*
+ * Asserts the same of the SQ side, SQE128 with SQE_MIXED: refused since 6.19
+ * ("not supported to post 64b SQEs on a ring setup with SQE128",
+ * io_uring_sanitise_params()), an unknown bit before.
+ */
+CASE(sqe128_with_sqe_mixed_is_einval)
+{
+	struct io_uring_params p = { .flags = IORING_SETUP_SQE128 | IORING_SETUP_SQE_MIXED };
+	struct uc_ring *ring = NULL;
+
+	EXPECT_EQ(-EINVAL, RING_TRY(UC_DEFAULT_ENTRIES, &p, &ring));
+}
+
+/*
+ * Asserts that SQE_MIXED is known exactly where IORING_OP_NOP128 is: the two
+ * came in together (6.19), and NOP128 exists for "mixed 64/128-byte SQE
+ * rings (IORING_SETUP_SQE_MIXED)" (io_uring_enter(2)). A kernel whose probe
+ * reports NOP128 makes an SQE_MIXED ring; one whose probe lacks it refuses
+ * the bit as unknown (-EINVAL).
+ */
+CASE(sqe_mixed_is_known_exactly_where_the_probe_has_nop128)
+{
+	struct io_uring_params p = { .flags = IORING_SETUP_SQE_MIXED };
+	const struct uc_probe *pr = uc_probe();
+	struct uc_ring *ring = NULL;
+
+	UC_MODES_EXCEPT(UC_M_BIG, "the mode's SQE128 with SQE_MIXED is -EINVAL for its own "
+			"reason (sqe128_with_sqe_mixed_is_einval)");
+	if (!pr->have_op_probe)
+		SKIP(return, "no IORING_REGISTER_PROBE: cannot tell whether NOP128 exists");
+	EXPECT_EQ(pr->op[IORING_OP_NOP128] ? 0 : -EINVAL, RING_TRY(UC_DEFAULT_ENTRIES, &p, &ring))
+		TH_LOG("the probe %s NOP128", pr->op[IORING_OP_NOP128] ? "reports" : "lacks");
+}
+
+/*
  * Asserts that the task-run flags are refused with SQPOLL (-EINVAL): "IPI
  * related flags don't make sense with SQPOLL" (io_uring_sanitise_params()).
  */
@@ -365,6 +460,63 @@ CASE(documented_combinations_make_working_rings)
 
 	ONLY_DEFAULT_MODE(EXACT_FLAG_SETS);
 	CHECK_ROWS(rows, true);
+}
+
+/* A NOP prepared and submitted by a thread other than the ring's creator. */
+struct other_submitter {
+	struct uc_ring *ring;
+	int submitted;		/* uc_submit()'s result */
+	int entered;		/* an enter(SQ_WAKEUP) of its own */
+};
+
+static void *submit_a_nop_from_another_thread(void *arg)
+{
+	struct other_submitter *o = arg;
+	struct io_uring_sqe *sqe = uc_get_sqe(o->ring);
+	struct uc_ring_state st;
+
+	if (!sqe) {
+		o->submitted = -EBUSY;
+		return NULL;
+	}
+	uc_prep_nop(sqe, UD_C);
+	o->submitted = uc_submit(o->ring);
+	uc_ring_state(o->ring, &st);
+	o->entered = ref_sys_enter(st.ring_fd, 0, 0, IORING_ENTER_SQ_WAKEUP, NULL, 0);
+	return NULL;
+}
+
+/*
+ * Asserts that SQPOLL with SINGLE_ISSUER makes a ring that any thread may
+ * submit to: "when IORING_SETUP_SQPOLL is set it is considered that the
+ * polling task is doing all submissions ... and so it always complies with
+ * the rule disregarding how many userspace tasks do io_uring_enter(2)"
+ * (io_uring_setup(2), SINGLE_ISSUER). A NOP from the creator, then one from
+ * a second thread, whose own enter also returns 0 (no -EEXIST): both
+ * complete with res 0 and no flags, one at a time.
+ */
+CASE(sqpoll_with_single_issuer_takes_submits_from_any_thread)
+{
+	static const struct uc_cqe_expect want[] = { CQE(UD_A, 0, 0), CQE(UD_C, 0, 0) };
+	struct io_uring_params p = { .flags = IORING_SETUP_SQPOLL | IORING_SETUP_SINGLE_ISSUER,
+				     .sq_thread_idle = 1000 };
+	struct other_submitter other = { .submitted = -EINVAL, .entered = -EINVAL };
+	pthread_t thread;
+
+	UC_MODES_EXCEPT(UC_M_COOP_TASKRUN | UC_M_DEFER_TASKRUN,
+			"the kernel refuses SQPOLL with COOP_TASKRUN, TASKRUN_FLAG or "
+			"DEFER_TASKRUN (-EINVAL)");
+	REQUIRE_SETUP(IORING_SETUP_SINGLE_ISSUER);
+	other.ring = RING_NEW(UC_DEFAULT_ENTRIES, &p);
+	uc_stream_reset(&self->stream);
+	uc_prep_nop(SQE_ON(other.ring), UD_A);
+	SUBMIT_AND_REAP_ON(other.ring, 1);
+	ASSERT_EQ(0, pthread_create(&thread, NULL, submit_a_nop_from_another_thread, &other));
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	EXPECT_EQ(1, other.submitted) TH_LOG("submit from the second thread");
+	EXPECT_EQ(0, other.entered) TH_LOG("io_uring_enter from the second thread");
+	REAP_ON(other.ring, 1);
+	EXPECT_COLLECTED_ON(other.ring, want, ARRAY_LEN(want), UC_ORDERED);
 }
 
 /*
@@ -455,7 +607,7 @@ static void prep_harmless(struct io_uring_sqe *sqe, unsigned op, struct harmless
 	}
 }
 
-/* Opcodes whose prep cannot pass here, and why -EINVAL is their due. */
+/* Opcodes whose prep cannot pass here, and why -EINVAL (or -EOPNOTSUPP) is their due. */
 static const char *prep_exemption(unsigned op)
 {
 	switch (op) {
@@ -470,25 +622,35 @@ static const char *prep_exemption(unsigned op)
 
 /*
  * Asserts that every opcode the probe reports passes prep: a trivially
- * prepared SQE of each (prep_harmless()) completes with anything but -EINVAL,
- * which is what an opcode the kernel does not implement gets. Any other
- * errno is fine (fd -1, NULL buffers). Each completes exactly once; the
- * zero-copy sends may add one IORING_CQE_F_NOTIF CQE. Exempt opcodes are
- * listed by prep_exemption().
+ * prepared SQE of each (prep_harmless()) completes with neither -EINVAL,
+ * what an opcode the kernel does not know gets, nor -EOPNOTSUPP, what a
+ * known opcode that is compiled out gets (io_eopnotsupp_prep()), which the
+ * probe must not report as supported. Any other errno is fine (fd -1, NULL
+ * buffers). Each completes exactly once; the zero-copy sends may add one
+ * IORING_CQE_F_NOTIF CQE. Exempt opcodes are listed by prep_exemption().
+ * Opcodes the probe reports past ref/abi.h's IORING_OP_LAST are newer than
+ * this suite, which cannot know how to prepare them harmlessly: they are
+ * named and not submitted.
  */
 CASE(probe_reported_opcodes_pass_prep)
 {
 	const struct uc_probe *pr = uc_probe();
 	struct harmless h = { .second = { .tv_sec = 1 }, .no_fd = -1 };
-	unsigned op, i, nops = 0, count[IORING_OP_LAST + 1] = { 0 };
+	unsigned op, i, nops = 0, last, count[256] = { 0 };
 	struct uc_ring *ring;
 
 	if (!pr->have_op_probe)
 		SKIP(return, "no IORING_REGISTER_PROBE");
 	ring = RING_NEW(64, NULL);
-	for (op = 0; op < IORING_OP_LAST; op++) {
+	last = pr->last_op < 255 ? pr->last_op : 255;
+	for (op = 0; op <= last; op++) {
 		if (!pr->op[op])
 			continue;
+		if (op >= IORING_OP_LAST) {
+			printf("# opcode %u: reported by the probe, newer than ref/abi.h: not "
+			       "submitted\n", op);
+			continue;
+		}
 		if (op == IORING_OP_LINK_TIMEOUT)
 			uc_prep_nop(SQE_ON(ring), UD_LINK_HEAD)->flags = IOSQE_IO_LINK;
 		prep_harmless(SQE_ON(ring), op, &h);
@@ -508,9 +670,12 @@ CASE(probe_reported_opcodes_pass_prep)
 			continue;
 		ASSERT_GT((uint64_t)IORING_OP_LAST, c->user_data);
 		count[c->user_data]++;
-		if (!prep_exemption((unsigned)c->user_data))
-			EXPECT_NE(-EINVAL, c->res) TH_LOG("IORING_OP_%s: -EINVAL at prep",
-							  uc_op_name((unsigned)c->user_data));
+		if (prep_exemption((unsigned)c->user_data))
+			continue;
+		EXPECT_NE(-EINVAL, c->res) TH_LOG("IORING_OP_%s: -EINVAL at prep",
+						  uc_op_name((unsigned)c->user_data));
+		EXPECT_NE(-EOPNOTSUPP, c->res) TH_LOG("IORING_OP_%s: -EOPNOTSUPP, as if compiled "
+						      "out", uc_op_name((unsigned)c->user_data));
 	}
 	for (op = 0; op < IORING_OP_LAST; op++)
 		EXPECT_EQ(pr->op[op] ? 1U : 0U, count[op]) TH_LOG("CQEs of opcode %u (%s)", op,

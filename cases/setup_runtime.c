@@ -390,25 +390,54 @@ CASE(no_mmap_ring_runs_in_user_memory_and_cannot_be_mapped)
 }
 
 /*
- * Asserts that a REGISTERED_FD_ONLY ring has no fd (the backend reports -1)
- * and works through its registered index (a NOP completes).
+ * Asserts that a REGISTERED_FD_ONLY ring installs no fd and answers only to
+ * the index io_uring_setup() returns: the flag makes setup "return a
+ * registered fd index rather than an fd" (uapi header; io_uring_setup(2),
+ * 6.5). /proc/self/fd is the same before and after the setup, through the
+ * backend (where a NOP then completes, res 0, no flags) and raw; an enter on
+ * the raw index taken as an fd fails as io_uring_enter(2) says of an fd that
+ * is no ring (EBADF when nothing is open under that number, EOPNOTSUPP when
+ * another file is), and with IORING_ENTER_REGISTERED_RING it returns 0.
  */
-CASE(registered_fd_only_ring_has_no_fd_and_works)
+CASE(registered_fd_only_ring_installs_no_fd_and_answers_only_by_index)
 {
 	static const struct uc_cqe_expect want[] = { CQE(UD_A, 0, 0) };
 	struct io_uring_params p = {
 		.flags = IORING_SETUP_NO_MMAP | IORING_SETUP_REGISTERED_FD_ONLY,
-	};
-	struct uc_ring_state st;
+	}, raw = p;
+	unsigned long fds_before[UC_FD_SET_WORDS], fds_after[UC_FD_SET_WORDS];
+	char path[64], link[128];
 	struct uc_ring *ring;
+	struct ref_ring rr;
+	ssize_t n;
+	int index;
 
+	REQUIRE_NO_FAULTS("it checks io_uring_enter itself");
 	REQUIRE_NO_MMAP();
+	uc_res_open_fds(fds_before);
 	ring = RING_NEW(UC_DEFAULT_ENTRIES, &p);
-	uc_ring_state(ring, &st);
-	EXPECT_EQ(-1, st.ring_fd);
+	uc_res_open_fds(fds_after);
+	EXPECT_EQ(0, memcmp(fds_before, fds_after, sizeof(fds_before)))
+		TH_LOG("setup through the backend installed an fd");
 	uc_prep_nop(SQE_ON(ring), UD_A);
 	ASSERT_SUBMIT_ON(ring, 1);
 	EXPECT_STREAM_ON(ring, want, 1, UC_ORDERED);
+
+	ASSERT_EQ(0, ref_setup(UC_DEFAULT_ENTRIES, &raw, &rr));
+	uc_res_open_fds(fds_after);
+	EXPECT_EQ(0, memcmp(fds_before, fds_after, sizeof(fds_before)))
+		TH_LOG("a raw setup installed an fd");
+	index = rr.enter_fd;
+	ASSERT_LE(0, index);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", index);
+	n = readlink(path, link, sizeof(link) - 1);
+	link[n > 0 ? n : 0] = '\0';
+	ASSERT_STRNE("anon_inode:[io_uring]", link)
+		TH_LOG("fd %d, the index's number, is another ring: no fd to fail on", index);
+	EXPECT_EQ(n < 0 ? -EBADF : -EOPNOTSUPP, ref_sys_enter(index, 0, 0, 0, NULL, 0))
+		TH_LOG("enter on index %d as an fd (%s)", index, n < 0 ? "nothing open" : link);
+	EXPECT_EQ(0, ref_sys_enter(index, 0, 0, IORING_ENTER_REGISTERED_RING, NULL, 0));
+	ref_teardown(&rr);
 }
 
 /*

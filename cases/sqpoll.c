@@ -12,14 +12,12 @@
  * Non-registered files work since 5.11 (FEAT_SQPOLL_NONFIXED). a10
  * (../shared/seeds/000, 001) runs every ring with SQPOLL and relies on
  * NEED_WAKEUP. Timeline sections 2, 3, 7, 8, 12. The thread as a task (SQ_AFF,
- * ATTACH_WQ sharing, lifetime, credentials) is cases/sqpoll_thread.c; split
- * by concept.
+ * ATTACH_WQ, lifetime, credentials) is cases/sqpoll_thread.c.
  *
- * Each case makes its own SQPOLL ring. The kernel refuses SQPOLL together
- * with COOP_TASKRUN, TASKRUN_FLAG or DEFER_TASKRUN (io_uring_create(): task
- * run notification means nothing to an SQ thread), so those two modes are
- * excluded; in the sqpoll mode the harness forces sq_thread_idle to 20 ms,
- * so cases read the idle time back from ring->p instead of assuming theirs.
+ * Each case makes its own SQPOLL ring, in every mode but the two the kernel
+ * refuses SQPOLL with (NOT_WITH_TASKRUN_MODES()), and with the idle time it
+ * asks for: in the sqpoll mode too a ring's own sq_thread_idle wins over the
+ * mode's 20 ms (uc_mode_params()).
  */
 #include <pthread.h>
 #include <sched.h>
@@ -42,14 +40,6 @@ enum {
 #define BOUND_MS	2000	/* longest wait for something the kernel owes */
 #define TICK_US		10000	/* one timer tick at HZ=100, the coarsest HZ */
 
-/* For timing cases: SQE and CQE layout change nothing the thread's clock sees. */
-#define TIMING_MODES_ONLY() do { \
-	NOT_WITH_TASKRUN_MODES(); \
-	UC_MODES_EXCEPT(UC_M_BIG | UC_M_NO_SQARRAY, \
-			"timing does not depend on the SQE/CQE layout; default and sqpoll " \
-			"cover both idle settings"); \
-} while (0)
-
 static uint32_t sq_flags(struct uc_ring *ring)
 {
 	struct uc_ring_state st;
@@ -61,13 +51,11 @@ static uint32_t sq_flags(struct uc_ring *ring)
 #define NEED_WAKEUP_WITHIN(ring, ms) UC_WAIT_UNTIL(sq_flags(ring) & IORING_SQ_NEED_WAKEUP, (ms))
 
 /*
- * The SQ ring's head, tail and flags mapped a second time, from the ring fd.
- * Cases that must publish SQEs without entering the kernel use it: both
- * backends' submit reads NEED_WAKEUP after moving the tail and wakes the
- * thread itself, which is the very step these cases leave out. The SQEs are
- * still taken from the backend (the next free slots, at the published tail),
- * and a later uc_submit() stores the same tail again, so the backend's own
- * bookkeeping stays right.
+ * The SQ ring's head, tail and flags mapped a second time, for cases that
+ * publish SQEs without entering: both backends' submit wakes a sleeping
+ * thread itself, the very step these cases leave out. The SQEs still come
+ * from the backend, and a later uc_submit() stores the same tail again, so
+ * the backend's bookkeeping stays right.
  */
 struct sq_words {
 	void *map;
@@ -118,50 +106,76 @@ static bool thread_needs_wakeup(struct sq_words *w)
 /*
  * Asserts that a thread without work sets IORING_SQ_NEED_WAKEUP once
  * sq_thread_idle has passed (io_uring_setup(2), IORING_SETUP_SQPOLL): here
- * within 2 s of a NOP, for an idle time of 10 ms (20 ms in the sqpoll mode).
+ * within 2 s of a NOP, for the case's idle time of 10 ms. The NOP completes
+ * (res 0, no flags) and falling asleep posts nothing.
  */
 CASE(need_wakeup_is_set_once_the_thread_idles)
 {
+	static const struct uc_cqe_expect want[] = { CQE(UD_A, 0, 0) };
 	struct uc_ring *ring;
 
 	NOT_WITH_TASKRUN_MODES();
 	ring = SQPOLL_RING(IDLE_SHORT_MS, 0);
+	ASSERT_EQ((uint32_t)IDLE_SHORT_MS, ring->p.sq_thread_idle);	/* the case's own idle */
 	NOP_ROUND_TRIP(ring, UD_A);
-	EXPECT_TRUE(NEED_WAKEUP_WITHIN(ring, ring->p.sq_thread_idle + BOUND_MS))
+	EXPECT_TRUE(NEED_WAKEUP_WITHIN(ring, IDLE_SHORT_MS + BOUND_MS))
 		TH_LOG("sq flags %#x", sq_flags(ring));
+	EXPECT_COLLECTED_ON(ring, want, 1, UC_ORDERED);
 }
 
 /*
- * Asserts that the thread honours sq_thread_idle: NEED_WAKEUP appears no
- * sooner than idle ms, less one timer tick, after the last SQE was published,
- * and no later than idle + 500 ms. The kernel's deadline is jiffies +
- * msecs_to_jiffies(idle) (rounded up), compared strictly, with jiffies read
- * when the thread took the SQE; but jiffies only moves at timer ticks, so it
- * can lag the clock this case reads by up to a tick (10 ms at HZ=100, the
- * coarsest) plus the tick's own delay, and the deadline lags with it. That
- * is not early on the kernel's clock: a 6.1 guest under TCG (HZ=250, whose
- * vCPUs share 2 loaded host CPUs) set the flag 48.8 ms after the SQE of a
- * 50 ms idle, where an up-to-date jiffies gives at least 13 ticks = 52 ms.
- * 40 ms still tells a thread that honours the setting from one that sleeps
- * at once. The thread spins until then, so only scheduling can delay it: a
- * runnable thread on 2 loaded CPUs waits a few ms, and 500 ms still tells
- * 50 ms from the 1 s a kernel ignoring the setting would use.
+ * The tolerance of the idle-time cases. NEED_WAKEUP may show IDLE_EARLY_US
+ * before idle ms after the last SQE: the deadline is jiffies +
+ * msecs_to_jiffies(idle), with jiffies read when the thread took the SQE,
+ * and jiffies lags the clock we read by up to a tick (10 ms at HZ=100, the
+ * coarsest) plus the tick's delay (a 6.1 guest under TCG, HZ=250, set it
+ * 48.8 ms after the SQE of a 50 ms idle). It may show IDLE_LATE_US after:
+ * the thread spins until its deadline, so only scheduling delays it (a few
+ * ms on 2 loaded CPUs). Both bounds still tell a thread honouring the
+ * setting from one that sleeps at once or uses the 1 s (HZ) a kernel
+ * ignoring it would (io_sq_offload_create()).
  */
-CASE(idle_time_is_honoured_within_tolerance)
-{
-	struct uc_ring *ring;
-	int64_t t0, took, idle_us;
+#define IDLE_EARLY_US	TICK_US
+#define IDLE_LATE_US	(500 * 1000)
 
-	TIMING_MODES_ONLY();
-	ring = SQPOLL_RING(50, 0);
-	idle_us = (int64_t)ring->p.sq_thread_idle * 1000;
-	NOP_ROUND_TRIP(ring, UD_A);	/* the thread is awake and its timer reset */
+/*
+ * The idle-time check for one setting: the first NOP wakes the thread and
+ * resets its timer, the second is published at t0, and NEED_WAKEUP must
+ * show within [idle - IDLE_EARLY_US, idle + IDLE_LATE_US] of t0. Both NOPs
+ * complete (res 0, no flags) and falling asleep posts nothing.
+ */
+static void expect_idle_honoured(struct __test_metadata *_metadata,
+				 FIXTURE_DATA(ring) *self, struct uc_ring *ring, unsigned idle_ms)
+{
+	static const struct uc_cqe_expect last[] = { CQE(UD_B, 0, 0) };
+	int64_t t0, took, idle_us = (int64_t)idle_ms * 1000;
+
+	ASSERT_EQ(idle_ms, ring->p.sq_thread_idle) TH_LOG("the case's idle time was lost");
+	NOP_ROUND_TRIP(ring, UD_A);
 	t0 = uc_now_us();
 	NOP_ROUND_TRIP(ring, UD_B);
-	ASSERT_TRUE(NEED_WAKEUP_WITHIN(ring, ring->p.sq_thread_idle + BOUND_MS));
+	ASSERT_TRUE(NEED_WAKEUP_WITHIN(ring, idle_ms + BOUND_MS));
 	took = uc_now_us() - t0;
-	EXPECT_LE(idle_us - TICK_US, took) TH_LOG("NEED_WAKEUP after %lld us", (long long)took);
-	EXPECT_GE(idle_us + 500 * 1000, took) TH_LOG("NEED_WAKEUP after %lld us", (long long)took);
+	EXPECT_LE(idle_us - IDLE_EARLY_US, took) TH_LOG("asleep after %lld us", (long long)took);
+	EXPECT_GE(idle_us + IDLE_LATE_US, took) TH_LOG("asleep after %lld us", (long long)took);
+	EXPECT_COLLECTED_ON(ring, last, 1, UC_ORDERED);
+}
+
+/* Asserts that the thread honours an idle of 50 ms: NEED_WAKEUP after 40..550 ms. */
+CASE(idle_time_of_50_ms_is_honoured_within_tolerance)
+{
+	NOT_WITH_TASKRUN_MODES();
+	expect_idle_honoured(_metadata, self, SQPOLL_RING(50, 0), 50);
+}
+
+/*
+ * Asserts the same for a second setting, 250 ms: NEED_WAKEUP after 240..750
+ * ms, so the thread goes by the setting rather than one fixed time.
+ */
+CASE(idle_time_of_250_ms_is_honoured_within_tolerance)
+{
+	NOT_WITH_TASKRUN_MODES();
+	expect_idle_honoured(_metadata, self, SQPOLL_RING(250, 0), 250);
 }
 
 /*
@@ -175,9 +189,7 @@ CASE(need_wakeup_stays_clear_while_the_thread_is_busy)
 	struct uc_ring *ring;
 	unsigned i, seen_set = 0;
 
-	TIMING_MODES_ONLY();
-	UC_MODES_EXCEPT(UC_M_SQPOLL, "the mode forces a 20 ms idle, and this case needs "
-			"gaps that are surely shorter than the idle time");
+	NOT_WITH_TASKRUN_MODES();
 	ring = SQPOLL_RING(IDLE_LONG_MS, 0);
 	uc_stream_reset(&self->stream);
 	uc_prep_nop(SQE_ON(ring), 0);	/* the thread may start asleep: wake it */
@@ -245,8 +257,6 @@ CASE(sqes_published_to_an_awake_thread_need_no_enter)
 	uint32_t flags;
 
 	NOT_WITH_TASKRUN_MODES();
-	UC_MODES_EXCEPT(UC_M_SQPOLL, "the mode's 20 ms idle could put the thread to sleep "
-			"between warm-up and publish");
 	ring = SQPOLL_RING(IDLE_LONG_MS, 0);
 	ASSERT_EQ(0, sq_words_map(ring, &w));
 	NOP_ROUND_TRIP(ring, UD_A);
@@ -283,6 +293,29 @@ CASE(sq_wakeup_on_an_awake_thread_is_harmless)
 }
 
 /*
+ * Asserts that NEED_WAKEUP tracks the thread: set while it sleeps, clear once
+ * SQ_WAKEUP has woken it (it "needs io_uring_enter wakeup", uapi header; an
+ * awake thread does not, and starts a new idle period, io_sq_thread()), set
+ * again after that period of 100 ms. No SQE is involved: nothing is posted.
+ */
+CASE(need_wakeup_clears_while_the_woken_thread_is_awake)
+{
+	struct uc_ring_state st;
+	struct uc_ring *ring;
+
+	REQUIRE_NO_FAULTS("it checks io_uring_enter itself");
+	NOT_WITH_TASKRUN_MODES();
+	ring = SQPOLL_RING(100, 0);
+	ASSERT_TRUE(NEED_WAKEUP_WITHIN(ring, 100 + BOUND_MS)) TH_LOG("the thread never slept");
+	uc_ring_state(ring, &st);
+	EXPECT_EQ(0, ref_sys_enter(st.ring_fd, 0, 0, IORING_ENTER_SQ_WAKEUP, NULL, 0));
+	EXPECT_TRUE(UC_WAIT_UNTIL(!(sq_flags(ring) & IORING_SQ_NEED_WAKEUP), BOUND_MS))
+		TH_LOG("NEED_WAKEUP still set after SQ_WAKEUP");
+	EXPECT_TRUE(NEED_WAKEUP_WITHIN(ring, 100 + BOUND_MS)) TH_LOG("it never slept again");
+	EXPECT_STREAM_ON(ring, NULL, 0, UC_ORDERED);
+}
+
+/*
  * Asserts that io_uring_enter() on an SQPOLL ring returns to_submit without
  * submitting anything itself: "the return value will generally be the same
  * as to_submit as submission happens outside the context of the system
@@ -301,25 +334,32 @@ CASE(enter_returns_to_submit_because_the_thread_submits)
 	EXPECT_STREAM_ON(ring, NULL, 0, UC_ORDERED);
 }
 
+enum { SQ_WAIT_ROUNDS = 8 };
+
 /*
- * Asserts what IORING_ENTER_SQ_WAIT documents: "it will wait until at least
- * one entry is free in the SQ ring" (io_uring_enter(2)). A full SQ of 8 NOPs
- * is published to a sleeping thread pinned to our own CPU (so SQ_WAIT really
- * sleeps until the thread runs), then one enter wakes and waits. It returns
- * 0, and a free slot shows within a bounded wait: the head is published when
- * the thread ends its batch, which older kernels' SQ_WAIT could return
- * before (harness/case_ring.c, uc_get_sqe_wait()). All 8 then complete.
+ * Asserts what IORING_ENTER_SQ_WAIT documents: the enter "will wait until at
+ * least one entry is free in the SQ ring" (io_uring_enter(2)). In each of 8
+ * rounds a full SQ of 8 NOPs is published to a sleeping thread pinned to our
+ * own CPU, and one enter(SQ_WAKEUP | SQ_WAIT) wakes it and waits: the moment
+ * the call returns (0), the SQ has a free slot, looked at once, with no
+ * further wait. The kernel's wait ends on the SQ head as the thread
+ * publishes it in the shared ring (io_sqring_full() reads rings->sq.head on
+ * 6.1 and later), and the thread wakes the waiter after committing the head
+ * (__io_sq_thread()), so the slot is ours to see when the call returns. A
+ * kernel ignoring SQ_WAIT returns right after waking the thread, which
+ * shares our CPU and often has not run yet: some round sees a full SQ. Each
+ * round's NOPs complete in SQ order (res 0, no flags), and nothing else.
  */
 CASE(sq_wait_returns_once_the_thread_frees_a_slot)
 {
 	struct io_uring_params p = { .flags = IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF,
 				     .sq_thread_idle = IDLE_SHORT_MS };
-	struct uc_cqe_expect want[UC_DEFAULT_ENTRIES];
+	struct uc_cqe_expect want[SQ_WAIT_ROUNDS * UC_DEFAULT_ENTRIES];
 	struct uc_ring_state st;
+	unsigned i, round, full_after_wait = 0;
 	struct uc_ring *ring;
 	struct sq_words w;
 	cpu_set_t one;
-	unsigned i;
 
 	REQUIRE_NO_FAULTS("it checks io_uring_enter itself");
 	NOT_WITH_TASKRUN_MODES();
@@ -329,20 +369,29 @@ CASE(sq_wait_returns_once_the_thread_frees_a_slot)
 	ASSERT_EQ(0, sched_setaffinity(0, sizeof(one), &one));
 	ring = RING_NEW(UC_DEFAULT_ENTRIES, &p);
 	ASSERT_EQ(0, sq_words_map(ring, &w));
-	ASSERT_TRUE(NEED_WAKEUP_WITHIN(ring, BOUND_MS)) TH_LOG("the thread never slept");
-	for (i = 0; i < UC_DEFAULT_ENTRIES; i++) {
-		uc_prep_nop(SQE_ON(ring), UD_A + i);
-		want[i] = (struct uc_cqe_expect)CQE(UD_A + i, 0, 0);
+	uc_stream_reset(&self->stream);
+	for (round = 0; round < SQ_WAIT_ROUNDS; round++) {
+		ASSERT_TRUE(NEED_WAKEUP_WITHIN(ring, BOUND_MS)) TH_LOG("round %u: no sleep", round);
+		for (i = 0; i < UC_DEFAULT_ENTRIES; i++) {
+			uint64_t ud = (uint64_t)round << 8 | i;
+
+			uc_prep_nop(SQE_ON(ring), ud);
+			want[round * UC_DEFAULT_ENTRIES + i] = (struct uc_cqe_expect)CQE(ud, 0, 0);
+		}
+		sq_words_publish(&w, UC_DEFAULT_ENTRIES);
+		uc_ring_state(ring, &st);
+		ASSERT_EQ(st.sq_entries, st.sq_tail - st.sq_head) TH_LOG("round %u: SQ not full",
+									  round);
+		EXPECT_EQ(0, ref_sys_enter(st.ring_fd, 0, 0,
+					   IORING_ENTER_SQ_WAKEUP | IORING_ENTER_SQ_WAIT, NULL, 0));
+		full_after_wait += uc_sq_unconsumed(ring) == st.sq_entries;
+		REAP_ON(ring, UC_DEFAULT_ENTRIES);
+		ASSERT_TRUE(uc_sq_taken_within(ring, BOUND_MS));
+		uc_submit(ring);	/* the backend stores the same tail: in step again */
 	}
-	sq_words_publish(&w, UC_DEFAULT_ENTRIES);
-	uc_ring_state(ring, &st);
-	ASSERT_EQ(st.sq_entries, st.sq_tail - st.sq_head) TH_LOG("SQ not full");
-	EXPECT_EQ(0, ref_sys_enter(st.ring_fd, 0, 0,
-				   IORING_ENTER_SQ_WAKEUP | IORING_ENTER_SQ_WAIT, NULL, 0));
-	EXPECT_TRUE(UC_WAIT_UNTIL(uc_sq_unconsumed(ring) < st.sq_entries, BOUND_MS))
-		TH_LOG("no free slot after SQ_WAIT");
-	EXPECT_STREAM_ON(ring, want, UC_DEFAULT_ENTRIES, UC_ORDERED);
-	uc_submit(ring);
+	EXPECT_EQ(0U, full_after_wait) TH_LOG("SQ_WAIT returned with the SQ still full in %u of "
+					      "%u rounds", full_after_wait, SQ_WAIT_ROUNDS);
+	EXPECT_COLLECTED_ON(ring, want, ARRAY_LEN(want), UC_ORDERED);
 	munmap(w.map, w.len);
 }
 
@@ -413,9 +462,8 @@ CASE(getevents_waits_for_a_completion_the_thread_posts)
 }
 
 /*
- * Asserts that a disabled SQPOLL ring leaves published SQEs alone (for
- * 50 ms) and that IORING_REGISTER_ENABLE_RINGS sets the thread going on them
- * (the thread skips R_DISABLED rings; enabling wakes it, io_uring/register.c).
+ * Asserts that a disabled SQPOLL ring leaves published SQEs alone (50 ms) and
+ * that ENABLE_RINGS sets the thread going (io_sq_thread() skips R_DISABLED).
  */
 CASE(disabled_ring_is_left_alone_until_enabled)
 {
@@ -641,27 +689,78 @@ CASE(drain_waits_for_earlier_requests)
 }
 
 /*
+ * Asserts that an SQE failing at submit strands none after it: of NOP, an
+ * opcode no kernel defines, NOP, the batch stops at the failure
+ * (io_uring_enter(2)), but the thread takes what the tail still holds on its
+ * next pass: the NOPs complete with 0, the bad one with -EINVAL, in no fixed
+ * order (independent requests, possibly in different batches).
+ */
+CASE(sqes_after_a_failing_one_are_still_taken_by_the_thread)
+{
+	static const struct uc_cqe_expect want[] = {
+		CQE(UD_A, 0, 0), CQE(UD_B, -EINVAL, 0), CQE(UD_C, 0, 0),
+	};
+	struct uc_ring *ring;
+
+	NOT_WITH_TASKRUN_MODES();
+	ring = SQPOLL_RING(IDLE_LONG_MS, 0);
+	uc_prep_nop(SQE_ON(ring), UD_A);
+	uc_prep_bad_opcode(SQE_ON(ring), UD_B);
+	uc_prep_nop(SQE_ON(ring), UD_C);
+	ASSERT_SUBMIT_ON(ring, 3);
+	EXPECT_TRUE(uc_sq_taken_within(ring, BOUND_MS)) TH_LOG("SQEs left behind the failure");
+	EXPECT_STREAM_ON(ring, want, 3, UC_UNORDERED);
+}
+
+/*
+ * Through the SQ thread: "sqpoll" written to the pipe's write end w and read
+ * back from its read end r, linked, both as fds or registered indices per
+ * sqe_flags; both complete with 6 and the bytes match.
+ */
+static void pipe_round_trip(struct __test_metadata *_metadata, FIXTURE_DATA(ring) *self,
+			    struct uc_ring *ring, int w, int r, uint8_t sqe_flags)
+{
+	static const struct uc_cqe_expect want[] = {
+		CQE(UD_WRITE, 6, 0), CQE(UD_READ, 6, 0),
+	};
+	char buf[8] = { 0 };
+
+	uc_prep_write(SQE_ON(ring), w, "sqpoll", 6, 0, UD_WRITE)->flags = sqe_flags | IOSQE_IO_LINK;
+	uc_prep_read(SQE_ON(ring), r, buf, sizeof(buf), 0, UD_READ)->flags = sqe_flags;
+	ASSERT_SUBMIT_ON(ring, 2);
+	EXPECT_STREAM_ON(ring, want, 2, UC_ORDERED);
+	EXPECT_STREQ("sqpoll", buf);
+}
+
+/*
  * Asserts FEAT_SQPOLL_NONFIXED: the SQ thread writes to and reads from a
  * pipe through plain, unregistered fds (before 5.11 such SQEs got -EBADF).
  */
 CASE(unregistered_fds_work_under_sqpoll)
 {
-	static const struct uc_cqe_expect want[] = {
-		CQE(UD_WRITE, 6, 0), CQE(UD_READ, 6, 0),
-	};
-	struct uc_ring *ring;
-	char buf[8] = { 0 };
 	int fds[2];
 
 	NOT_WITH_TASKRUN_MODES();
 	REQUIRE_FEATURE(IORING_FEAT_SQPOLL_NONFIXED);
 	PIPE(fds);
+	pipe_round_trip(_metadata, self, SQPOLL_RING(IDLE_SHORT_MS, 0), fds[1], fds[0], 0);
+}
+
+/*
+ * Asserts that registered files work from the SQ thread, the only way
+ * SQPOLL reached files before 5.11: a pipe registered with
+ * IORING_REGISTER_FILES, used through indices 1 and 0 (IOSQE_FIXED_FILE).
+ */
+CASE(registered_files_work_under_sqpoll)
+{
+	struct uc_ring *ring;
+	int fds[2];
+
+	NOT_WITH_TASKRUN_MODES();
+	PIPE(fds);
 	ring = SQPOLL_RING(IDLE_SHORT_MS, 0);
-	uc_prep_write(SQE_ON(ring), fds[1], "sqpoll", 6, 0, UD_WRITE)->flags = IOSQE_IO_LINK;
-	uc_prep_read(SQE_ON(ring), fds[0], buf, sizeof(buf), 0, UD_READ);
-	ASSERT_SUBMIT_ON(ring, 2);
-	EXPECT_STREAM_ON(ring, want, 2, UC_ORDERED);
-	EXPECT_STREQ("sqpoll", buf);
+	ASSERT_EQ(0, uc_register(ring, IORING_REGISTER_FILES, fds, 2));
+	pipe_round_trip(_metadata, self, ring, 1, 0, IOSQE_FIXED_FILE);
 }
 
 /*

@@ -28,13 +28,18 @@
 					.sq_thread_idle = (idle_ms) }; \
 	RING_NEW(UC_DEFAULT_ENTRIES, &__sp); })
 
-/* Prepare and publish one NOP through the backend, then reap it (a warm-up). */
+/*
+ * Prepare and publish one NOP through the backend, then reap it (a warm-up):
+ * the stream, reset first, must be exactly that NOP's CQE, res 0 and no
+ * flags (a NOP has nothing to report), with nothing else in the ring.
+ */
 #define NOP_ROUND_TRIP(ring, ud) do { \
+	const struct uc_cqe_expect __nop_only[] = { CQE((ud), 0, 0) }; \
 	uc_prep_nop(SQE_ON(ring), (ud)); \
 	ASSERT_SUBMIT_ON(ring, 1); \
 	uc_stream_reset(&self->stream); \
 	REAP_ON(ring, 1); \
-	ASSERT_EQ((uint64_t)(ud), self->stream.cqe[0].user_data); \
+	EXPECT_COLLECTED_ON(ring, __nop_only, 1, UC_ORDERED); \
 } while (0)
 
 #endif /* UC_HARNESS_PREP_SQPOLL_H */

@@ -164,7 +164,7 @@ const char *uc_unavailable_reason(int setup_err, char *buf, size_t len)
 }
 
 /* setup flags and the companions they need to be tried alone */
-static int probe_setup_flag(uint32_t bit)
+int uc_probe_setup_flag(uint32_t bit)
 {
 	int ret, wq;
 
@@ -313,7 +313,7 @@ void uc_probe_print(FILE *out)
 
 	print_list_start(out, "setup_flags", &first);
 	for (b = uc_setup_flag_names; b->name; b++)
-		if (probe_setup_flag(b->bit) == 0)
+		if (uc_probe_setup_flag(b->bit) == 0)
 			print_item(out, b->name, &first);
 	fprintf(out, "\n");
 

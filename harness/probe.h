@@ -44,6 +44,12 @@ const struct uc_probe *uc_probe(void);
 
 /* 0 if io_uring_setup() accepts flags (with p's other fields), else -errno. */
 int uc_probe_setup(uint32_t flags);
+/*
+ * 0 if the kernel knows the one setup flag bit, tried with the companions
+ * it cannot go without (SQ_AFF with SQPOLL, TASKRUN_FLAG with COOP_TASKRUN,
+ * DEFER_TASKRUN with SINGLE_ISSUER, ...), else that trial's -errno.
+ */
+int uc_probe_setup_flag(uint32_t bit);
 
 /*
  * How NOP treats sqe->nop_flags, found by injecting 42 (timeline: NOP flags):

@@ -12,7 +12,7 @@
 
 #define WORD_BITS (8 * sizeof(unsigned long))
 
-static void list_open_fds(unsigned long *set)
+void uc_res_open_fds(unsigned long set[UC_FD_SET_WORDS])
 {
 	struct dirent *de;
 	DIR *d = opendir("/proc/self/fd");
@@ -35,7 +35,7 @@ static void list_open_fds(unsigned long *set)
 void uc_res_begin(struct uc_resources *res)
 {
 	memset(res, 0, sizeof(*res));
-	list_open_fds(res->open_before);
+	uc_res_open_fds(res->open_before);
 }
 
 int uc_res_track(struct uc_resources *res, int fd)
@@ -100,7 +100,7 @@ int uc_res_end(struct uc_resources *res, char *leak, size_t len)
 			snprintf(leak, len, "temp dir %s could not be removed", res->tmpdir);
 		res->tmpdir[0] = '\0';
 	}
-	list_open_fds(now);
+	uc_res_open_fds(now);
 	for (i = 0; i < UC_FD_SET_WORDS * WORD_BITS; i++) {
 		unsigned long bit = 1UL << (i % WORD_BITS);
 		ssize_t n;

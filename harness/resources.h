@@ -25,6 +25,9 @@ struct uc_resources {
 	char tmpdir[256];		/* "" until a case asks for one */
 };
 
+/* The fds (below 1024) this process has open now, from /proc/self/fd. */
+void uc_res_open_fds(unsigned long set[UC_FD_SET_WORDS]);
+
 void uc_res_begin(struct uc_resources *res);
 /* Record fd as the fixture's to close; returns fd, or -1 when full. */
 int uc_res_track(struct uc_resources *res, int fd);
