@@ -507,6 +507,7 @@ CASE(sqpoll_with_single_issuer_takes_submits_from_any_thread)
 			"the kernel refuses SQPOLL with COOP_TASKRUN, TASKRUN_FLAG or "
 			"DEFER_TASKRUN (-EINVAL)");
 	REQUIRE_SETUP(IORING_SETUP_SINGLE_ISSUER);
+	REQUIRE_NO_FAULTS("checks what the second thread's own io_uring_enter returns");
 	other.ring = RING_NEW(UC_DEFAULT_ENTRIES, &p);
 	uc_stream_reset(&self->stream);
 	uc_prep_nop(SQE_ON(other.ring), UD_A);
