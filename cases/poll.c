@@ -359,6 +359,7 @@ CASE(multishot_posts_more_per_event_until_removed)
 	REQUIRE_POLL_MULTI();
 	prep_poll_multishot(SQE(), efd, POLLIN, UD_POLL);
 	ASSERT_SUBMIT(1);
+	SQ_TAKEN(RING);	/* armed before the event: one event, one shot */
 	EXPECT_NO_CQE();
 	for (i = 0; i < 3; i++) {
 		eventfd_signal(_metadata, efd);
@@ -389,6 +390,7 @@ CASE(multishot_fires_once_per_event_not_while_unread)
 	REQUIRE_POLL_MULTI();
 	prep_poll_multishot(SQE(), efd, POLLIN, UD_POLL);
 	ASSERT_SUBMIT(1);
+	SQ_TAKEN(RING);	/* armed before the event: one event, one shot */
 	EXPECT_NO_CQE();
 	eventfd_signal(_metadata, efd);
 	EXPECT_STREAM(shot);
@@ -470,6 +472,7 @@ CASE(async_cancel_ends_multishot_poll)
 	REQUIRE_POLL_MULTI();
 	prep_poll_multishot(SQE(), efd, POLLIN, UD_POLL);
 	ASSERT_SUBMIT(1);
+	SQ_TAKEN(RING);	/* armed before the event: one event, one shot */
 	eventfd_signal(_metadata, efd);
 	EXPECT_STREAM(shot);
 	uc_prep_cancel(SQE(), UD_POLL, 0, UD_CANCEL);
@@ -553,6 +556,7 @@ CASE(multishot_update_user_data_keeps_it_multishot)
 	REQUIRE_POLL_UPDATE();
 	prep_poll_multishot(SQE(), efd, POLLIN, UD_POLL);
 	ASSERT_SUBMIT(1);
+	SQ_TAKEN(RING);	/* armed before the event: one event, one shot */
 	eventfd_signal(_metadata, efd);
 	EXPECT_STREAM(before);
 	eventfd_drain(_metadata, efd);
@@ -587,15 +591,6 @@ static bool wait_posted(struct uc_ring *ring, unsigned n)
 }
 
 /* SQPOLL: wait (up to 1 s) until the SQ thread has issued every SQE. */
-static bool sq_taken(struct uc_ring *ring)
-{
-	unsigned spins;
-
-	for (spins = 0; spins < 1000 && uc_sq_unconsumed(ring); spins++)
-		usleep(1000);
-	return !uc_sq_unconsumed(ring);
-}
-
 /*
  * Asserts what a multishot poll does when its CQE does not fit: on a 2-entry
  * CQ, two events fill it, the third cannot be posted. The behaviour to
@@ -642,7 +637,7 @@ CASE(multishot_under_cq_overflow_terminates_or_backlogs)
 	ring = RING_NEW(2, &p);
 	prep_poll_multishot(SQE_ON(ring), efd, POLLIN, UD_POLL);
 	ASSERT_SUBMIT_ON(ring, 1);
-	ASSERT_TRUE(sq_taken(ring)) TH_LOG("the SQ thread never issued the poll");
+	SQ_TAKEN(ring);
 	eventfd_signal(_metadata, efd);
 	ASSERT_TRUE(wait_posted(ring, 1)) TH_LOG("first event posted nothing");
 	eventfd_signal(_metadata, efd);
@@ -704,6 +699,7 @@ CASE(selftest_wrong_expectations_are_caught)
 	REQUIRE_POLL_MULTI();
 	prep_poll_multishot(SQE(), efd, POLLIN, UD_POLL);
 	ASSERT_SUBMIT(1);
+	SQ_TAKEN(RING);	/* armed before the event: one event, one shot */
 	uc_stream_reset(&self->stream);
 	for (i = 0; i < 2; i++) {
 		eventfd_signal(_metadata, efd);

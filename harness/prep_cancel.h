@@ -107,13 +107,5 @@ static inline void uc_expect_cancels(struct __test_metadata *_metadata,
 /* Write one byte into a pipe: whichever read waits on it completes with 1. */
 #define FEED(fd) ASSERT_EQ(1, write((fd), "x", 1))
 
-/*
- * SQPOLL: a cancel finds only what was issued, and a synchronous cancel
- * bypasses the SQ, so the target must have left the SQ first; the SQ thread
- * publishes its head once it has issued what it took (io_submit_sqes()).
- * Wait up to 1 s for that.
- */
-#define SQ_TAKEN(ring) \
-	ASSERT_TRUE(uc_sq_taken_within((ring), 1000)) TH_LOG("the SQ thread never took the SQEs")
 
 #endif /* UC_HARNESS_PREP_CANCEL_H */

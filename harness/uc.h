@@ -397,6 +397,14 @@ static inline void uc_expect_one_of(struct __test_metadata *_metadata, const cha
 #define EXPECT_COLLECTED_ON(r, want, n, order) \
 	uc_expect_collected(_metadata, __FILE__, __LINE__, (r), &self->stream, (want), (n), (order))
 /* Take exactly n more CQEs into the stream (a precondition: they must come). */
+/*
+ * SQPOLL: the SQ thread publishes its new SQ head only once it has issued
+ * what it took (io_submit_sqes()), so after this the SQEs submitted so far
+ * are armed: a poll that must see a later event, a request a cancel must
+ * find. Other modes issue in the submit itself. Waits up to 1 s.
+ */
+#define SQ_TAKEN(ring) \
+	ASSERT_TRUE(uc_sq_taken_within((ring), 1000)) TH_LOG("the SQ thread never took the SQEs")
 #define REAP_ON(r, n) ASSERT_EQ((int)(n), uc_reap((r), (n), uc_wait_ms(), &self->stream))
 /*
  * Submit the n SQEs just prepared and take their n CQEs into the stream
