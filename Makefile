@@ -33,7 +33,7 @@ LIB_SRC  := ref/ring.c ref/op.c harness/backend.c harness/backend_ref.c \
 	    harness/chain_model.c harness/resources.c harness/tasks.c \
 	    inject/nop_inject.c
 RUNNER_SRC := harness/runner.c harness/run_plan.c harness/run_group.c harness/run_known.c \
-	      harness/run_tmpdir.c \
+	      harness/run_tmpdir.c harness/resources.c \
 	      inject/fault_plan.c harness/modes.c harness/probe.c harness/names.c ref/ring.c
 
 .PHONY: all deps run check asan unit-tests bench mutate clean

@@ -82,6 +82,11 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 	return remove(path);
 }
 
+int uc_remove_tree(const char *path)
+{
+	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 int uc_res_end(struct uc_resources *res, char *leak, size_t len)
 {
 	unsigned long now[UC_FD_SET_WORDS];
@@ -95,7 +100,7 @@ int uc_res_end(struct uc_resources *res, char *leak, size_t len)
 		leak[0] = '\0';
 	if (res->tmpdir[0]) {
 		/* a case that made its temp dir unremovable leaves it behind: say so */
-		if (nftw(res->tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) &&
+		if (uc_remove_tree(res->tmpdir) &&
 		    !access(res->tmpdir, F_OK) && !leaked++ && leak)
 			snprintf(leak, len, "temp dir %s could not be removed", res->tmpdir);
 		res->tmpdir[0] = '\0';

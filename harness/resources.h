@@ -42,4 +42,7 @@ const char *uc_res_tmpdir(struct uc_resources *res);
  */
 int uc_res_end(struct uc_resources *res, char *leak, size_t len);
 
+/* rm -rf PATH (nothing followed through symlinks): 0, or -1 if something stayed */
+int uc_remove_tree(const char *path);
+
 #endif /* UC_HARNESS_RESOURCES_H */

@@ -13,13 +13,13 @@
 #define _XOPEN_SOURCE 700
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "resources.h"
 #include "runner.h"
 
 int run_tmp_open(char *root, size_t len)
@@ -38,14 +38,6 @@ int run_tmp_group(const char *root, int index, char *dir, size_t len)
 	if ((size_t)snprintf(dir, len, "%s/g%d", root, index) >= len)
 		return -ENAMETOOLONG;
 	return mkdir(dir, 0700) ? -errno : 0;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
 }
 
 int run_tmp_sweep(const char *dir, char *left, size_t len)
@@ -69,12 +61,12 @@ int run_tmp_sweep(const char *dir, char *left, size_t len)
 		n++;
 	}
 	closedir(d);
-	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	uc_remove_tree(dir);
 	return n;
 }
 
 void run_tmp_close(const char *root)
 {
 	if (root[0])
-		nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		uc_remove_tree(root);
 }
