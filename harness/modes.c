@@ -58,3 +58,35 @@ const char *uc_mode_names(void)
 {
 	return "default,sqpoll,coop_taskrun,defer_taskrun,big,no_sqarray";
 }
+
+/*
+ * Setup flag pairs io_uring_setup() refuses by design (-EINVAL), and where
+ * that is written down. A case whose own flags meet a mode's in one of these
+ * has nothing to say about that mode; any other refusal is a finding.
+ */
+static const struct {
+	uint32_t a, b;
+	const char *why;
+} refused_pairs[] = {
+	{ IORING_SETUP_SQPOLL,
+	  IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_DEFER_TASKRUN,
+	  "the SQ thread runs the task work: COOP_TASKRUN, TASKRUN_FLAG and DEFER_TASKRUN "
+	  "are -EINVAL with SQPOLL (e1169f06d5bb: \"IPI related flags don't make sense "
+	  "with SQPOLL\")" },
+	{ IORING_SETUP_SQE128, IORING_SETUP_SQE_MIXED,
+	  "SQE128 and SQE_MIXED both set the SQE size: -EINVAL together" },
+	{ IORING_SETUP_CQE32, IORING_SETUP_CQE_MIXED,
+	  "CQE32 and CQE_MIXED both set the CQE size: -EINVAL together" },
+};
+
+const char *uc_mode_refused_with(uint32_t mode_flags, uint32_t case_flags)
+{
+	unsigned i;
+
+	for (i = 0; i < sizeof(refused_pairs) / sizeof(refused_pairs[0]); i++) {
+		if (((mode_flags & refused_pairs[i].a) && (case_flags & refused_pairs[i].b)) ||
+		    ((mode_flags & refused_pairs[i].b) && (case_flags & refused_pairs[i].a)))
+			return refused_pairs[i].why;
+	}
+	return NULL;
+}

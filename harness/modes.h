@@ -43,4 +43,10 @@ int uc_mode_find(const char *name);
 /* "default,sqpoll,..." for messages. */
 const char *uc_mode_names(void);
 
+/*
+ * Why io_uring_setup() refuses a mode's flags together with a case's own by
+ * design (a documented invalid pair), or NULL: then a refusal is a finding.
+ */
+const char *uc_mode_refused_with(uint32_t mode_flags, uint32_t case_flags);
+
 #endif /* UC_HARNESS_MODES_H */

@@ -165,15 +165,14 @@ static inline int uc_open_in_mode(struct __test_metadata *_metadata,
 		     uc_errno_name(-ret) ?: "?");
 	}
 	/*
-	 * The mode alone works and so do the case's own flags, but not the two
-	 * together (e.g. SQPOLL with COOP_TASKRUN, documented invalid): the case
-	 * has nothing to say about this mode.
+	 * The mode's flags and the case's own form a pair the kernel refuses
+	 * by design (SQPOLL with COOP_TASKRUN, ...): the case has nothing to
+	 * say about this mode. Any other refusal fails the case.
 	 */
-	if (ret == -EINVAL && extra && extra->flags && mode->setup_flags &&
-	    uc_probe_setup(extra->flags & ~IORING_SETUP_CQSIZE) == 0) {
-		SKIP(return 1, "mode %s with the case's setup flags %s: kernel rejects the "
-		     "combination (EINVAL)", mode->name,
-		     uc_flags_str(uc_setup_flag_names, extra->flags, flags, sizeof(flags)));
+	if (ret == -EINVAL && extra && uc_mode_refused_with(mode->setup_flags, extra->flags)) {
+		SKIP(return 1, "mode %s with the case's setup flags %s: %s", mode->name,
+		     uc_flags_str(uc_setup_flag_names, extra->flags, flags, sizeof(flags)),
+		     uc_mode_refused_with(mode->setup_flags, extra->flags));
 	}
 	uc_fail(_metadata, "io_uring_setup(entries=%u, flags=%s) failed: %s", entries,
 		uc_flags_str(uc_setup_flag_names, p.flags, flags, sizeof(flags)),
