@@ -620,3 +620,14 @@ void uc_stream_print_diff(FILE *out, const char *file, int line,
 	}
 	free(seen_of_row);
 }
+
+int uc_outcome_of(const struct uc_outcome *alt, unsigned nalt,
+		  const struct uc_cqe_seen *seen, unsigned nseen)
+{
+	unsigned i;
+
+	for (i = 0; i < nalt; i++)
+		if (uc_stream_is(alt[i].want, alt[i].n, alt[i].order, seen, nseen))
+			return (int)i;
+	return -1;
+}

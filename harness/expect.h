@@ -133,6 +133,9 @@ void uc_match_release(struct uc_match *m);
  */
 bool uc_stream_is(const struct uc_cqe_expect *want, unsigned nwant, enum uc_order order,
 		  const struct uc_cqe_seen *seen, unsigned nseen);
+/* Which of the allowed outcomes seen is (the first that matches), or -1. */
+int uc_outcome_of(const struct uc_outcome *alt, unsigned nalt,
+		  const struct uc_cqe_seen *seen, unsigned nseen);
 
 /* Both streams side by side, "# "-prefixed KTAP diagnostics, with names. */
 void uc_stream_print_diff(FILE *out, const char *file, int line,

@@ -95,6 +95,7 @@ struct run_group {
 	double case_start;
 	char note[160];			/* timeout/crash remark for the next result */
 	int note_kind;
+	bool teardown_failed;		/* fd leak, temp dir or kernel log: never excused */
 	struct run_counts counts;
 	bool finished;
 	const struct run_opts *opts;	/* known issues, kernel */

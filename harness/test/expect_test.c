@@ -624,4 +624,37 @@ TEST(diff_of_large_table_elides_matching_rows)
 	free(text);
 }
 
+/*
+ * Outcome sets (EXPECT_STREAM_ONE_OF): the stream is whichever allowed
+ * outcome it matches whole, and a stream matching none is refused.
+ */
+static const struct uc_cqe_expect won[] = { CQE(UD_A, 1, 0), CQE(UD_B, -ENOENT, 0) };
+static const struct uc_cqe_expect lost[] = { CQE(UD_A, -ECANCELED, 0), CQE(UD_B, 0, 0) };
+static const struct uc_outcome race[] = {
+	UC_OUTCOME(won, UC_UNORDERED), UC_OUTCOME(lost, UC_UNORDERED),
+};
+
+TEST(outcome_set_names_the_outcome_a_stream_matches)
+{
+	const struct uc_cqe_seen first[] = { SEEN(UD_B, -ENOENT, 0), SEEN(UD_A, 1, 0) };
+	const struct uc_cqe_seen second[] = { SEEN(UD_A, -ECANCELED, 0), SEEN(UD_B, 0, 0) };
+
+	EXPECT_EQ(0, uc_outcome_of(race, 2, first, 2));
+	EXPECT_EQ(1, uc_outcome_of(race, 2, second, 2));
+}
+
+TEST(outcome_set_refuses_a_mix_of_its_outcomes)
+{
+	/* each CQE belongs to some outcome, the pair to none */
+	const struct uc_cqe_seen mixed[] = { SEEN(UD_A, 1, 0), SEEN(UD_B, 0, 0) };
+	const struct uc_cqe_seen short_one[] = { SEEN(UD_A, 1, 0) };
+	const struct uc_cqe_seen extra[] = {
+		SEEN(UD_A, 1, 0), SEEN(UD_B, -ENOENT, 0), SEEN(UD_C, 0, 0),
+	};
+
+	EXPECT_EQ(-1, uc_outcome_of(race, 2, mixed, 2));
+	EXPECT_EQ(-1, uc_outcome_of(race, 2, short_one, 1));
+	EXPECT_EQ(-1, uc_outcome_of(race, 2, extra, 3));
+}
+
 TEST_HARNESS_MAIN

@@ -147,6 +147,13 @@ CASE(asserts_after_using_its_tmpdir)
 	ASSERT_EQ(0, fd) TH_LOG("fixture: fails on purpose");
 }
 
+/* Fails on purpose as a recognised deviation: the only failure a known-issues line excuses. */
+CASE(reports_a_kernel_deviation)
+{
+	UC_MODES_EXCEPT(ONLY_DEFAULT, ONLY_DEFAULT_WHY);
+	KERNEL_DEVIATION("fixture: deviates on purpose");
+}
+
 /* Asserts nothing: passes but leaves a file in $TMPDIR, which the runner must catch. */
 CASE(leaves_a_file_in_tmpdir)
 {

@@ -84,12 +84,12 @@ if [ "$(id -u)" = 0 ]; then
 	check "kernel_warning_fails_the_case is not ok naming the kernel log line" \
 		has "$K" '^    not ok [0-9][0-9]* kernel_warning_fails_the_case #  kernel log: .*WARNING: injected'
 	warn_status=fail
-	totals="pass:4 fail:5 xfail:0 xpass:0 skip:1 error:0 timeout:1"
+	totals="pass:4 fail:6 xfail:0 xpass:0 skip:1 error:0 timeout:1"
 else
 	check "kernel_warning_fails_the_case skips as non-root" \
 		has "$K" '^    ok [0-9][0-9]* kernel_warning_fails_the_case # SKIP needs root'
 	warn_status=skip
-	totals="pass:4 fail:4 xfail:0 xpass:0 skip:2 error:0 timeout:1"
+	totals="pass:4 fail:5 xfail:0 xpass:0 skip:2 error:0 timeout:1"
 fi
 check "leaks_an_fd is not ok naming the leaked pipe" \
 	has "$K" '^    not ok [0-9][0-9]* leaks_an_fd #  fd leak: fd [0-9]* -> pipe:'
@@ -99,7 +99,7 @@ check "asserts_after_using_its_tmpdir is not ok" \
 	has "$K" '^    not ok [0-9][0-9]* asserts_after_using_its_tmpdir$'
 check "a failed ASSERT still runs the teardown: only the stray file was left in TMPDIR" \
 	has "$K" "^    # removed from the group's TMPDIR after its failures: stray-file\$"
-check "one '# time_ms:' line per case" eq 11 "$(count "$K" '^    # time_ms: [0-9]')"
+check "one '# time_ms:' line per case" eq 12 "$(count "$K" '^    # time_ms: [0-9]')"
 check "the group's result line is not ok" has "$K" '^not ok 1 fixture\.ref\.default$'
 check "last line is '# Totals:' with the right counts" \
 	eq "# Totals: $totals" \
@@ -122,18 +122,30 @@ check "the runner removed it: TMPDIR is empty" eq "" "$(ls -A "$T/tmp")"
 
 cat > "$T/known" <<'KNOWN'
 # a comment, then two entries
-fixture.fails_on_wrong_res  *  triaged: the fixture expects the wrong res on purpose
+fixture.reports_a_kernel_deviation  *  triaged: the fixture deviates on purpose
 fixture.passes  9.9*  only on a kernel we are not running
 fixture.pass*  *  listed, yet it passes
 KNOWN
 "$UC" --cases-dir "$T/cases" -b ref -m default --known "$T/known" \
-	-t fails_on_wrong_res -t passes > "$T/known.ktap" 2> /dev/null
+	-t reports_a_kernel_deviation -t passes > "$T/known.ktap" 2> /dev/null
 rc=$?
 check "--known: a run whose only failure is listed exits 0" eq 0 "$rc"
-check "--known: the listed failure is XFAIL with its reason" \
-	has "$T/known.ktap" '^    ok [0-9]* fails_on_wrong_res # XFAIL known issue: triaged'
+check "--known: the listed deviation is XFAIL with its reason" \
+	has "$T/known.ktap" '^    ok [0-9]* reports_a_kernel_deviation # XFAIL known issue: triaged'
 check "--known: a listed case that passes is XPASS" \
 	has "$T/known.ktap" '^    ok [0-9]* passes # XPASS known issue did not reproduce'
+printf 'fixture.fails_on_wrong_res * listed, but the case reports no deviation\n' \
+	> "$T/known.other"
+printf 'fixture.leaks_an_fd * listed, but a leak is about the case\n' >> "$T/known.other"
+"$UC" --cases-dir "$T/cases" -b ref -m default --known "$T/known.other" \
+	-t fails_on_wrong_res -t leaks_an_fd > "$T/ko.ktap" 2> /dev/null
+rc=$?
+check "--known: listed cases failing otherwise than by a recognised deviation fail (exit 1)" \
+	eq 1 "$rc"
+check "--known: ... a stream mismatch is not ok, 'failed otherwise'" \
+	has "$T/ko.ktap" '^    not ok [0-9]* fails_on_wrong_res #  listed as a known issue, but failed otherwise: .*wrong res'
+check "--known: ... an fd leak is not ok, 'failed otherwise'" \
+	has "$T/ko.ktap" '^    not ok [0-9]* leaks_an_fd #  listed as a known issue, but failed otherwise: fd leak'
 printf 'fixture.crashes_with_sigsegv * listed, but a crash is never excused\n' > "$T/known.crash"
 "$UC" --cases-dir "$T/cases" -b ref -m default --known "$T/known.crash" \
 	-t crashes_with_sigsegv > "$T/kc.ktap" 2> /dev/null
@@ -169,7 +181,7 @@ data = json.load(open(sys.argv[1]))
 print(" ".join("%s:%s" % (r["case"], r["status"]) for r in data["results"]))
 ' "$T/results.json")
 		check "uringreport json gives pass, fail, skip, timeout, fail, pass" eq \
-			"passes:pass fails_on_wrong_res:fail skips_with_reason:skip hangs_until_timeout:timeout crashes_with_sigsegv:fail passes_after_crash:pass kernel_warning_fails_the_case:$warn_status leaks_an_fd:fail uses_its_tmpdir:pass asserts_after_using_its_tmpdir:fail leaves_a_file_in_tmpdir:pass" \
+			"passes:pass fails_on_wrong_res:fail skips_with_reason:skip hangs_until_timeout:timeout crashes_with_sigsegv:fail passes_after_crash:pass kernel_warning_fails_the_case:$warn_status leaks_an_fd:fail uses_its_tmpdir:pass asserts_after_using_its_tmpdir:fail reports_a_kernel_deviation:fail leaves_a_file_in_tmpdir:pass" \
 			"$statuses"
 	else
 		fail "uringreport json parses the fixture KTAP ($(head -n 1 "$T/report.err"))"
