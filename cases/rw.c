@@ -546,6 +546,21 @@ CASE(fallocate_punch_hole_without_keep_size_fails_with_eopnotsupp)
 }
 
 /*
+ * Asserts that FALLOCATE on a pipe's write end fails with -ESPIPE
+ * (fallocate(2): "fd refers to a pipe or FIFO").
+ */
+CASE(fallocate_on_a_pipe_fails_with_espipe)
+{
+	static const struct uc_cqe_expect want[] = { CQE(UD_FALLOC, -ESPIPE, 0) };
+	int p[2];
+
+	PIPE(p);
+	prep_fallocate(SQE(), p[1], 0, 0, 4096, UD_FALLOC);
+	ASSERT_SUBMIT(1);
+	EXPECT_STREAM(want);
+}
+
+/*
  * Asserts that FTRUNCATE (6.9) shrinks and then extends a file, in chain
  * order, and the extension reads back as zeros (ftruncate(2)).
  */
@@ -593,13 +608,10 @@ CASE(ftruncate_of_read_only_fd_fails)
  * Asserts that FSYNC, FALLOCATE, SYNC_FILE_RANGE and FTRUNCATE failing when
  * they run each break their chain, cancelling the NOP linked after them
  * (io_uring_enter(2): a chain "will be broken, if any request in that chain
- * ends in error"). The errors are the syscalls': fsync(2) on a pipe EINVAL,
- * fallocate(2) on a pipe ESPIPE, sync_file_range(2) with an invalid flag
- * bit EINVAL, ftruncate(2) of a read-only fd EINVAL or EBADF. FTRUNCATE
+ * ends in error"), with the errnos the unlinked cases above check. FTRUNCATE
  * takes part where the probe has it. Linux 6.18 disagrees: io_uring/sync.c
- * and truncate.c set these results with io_req_set_res() and never
- * req_set_fail(), so the chain goes on and the NOP completes with 0. That is
- * a FAIL here; the project's CI lists it in reports/known-issues.txt.
+ * and truncate.c set these results with io_req_set_res(), never
+ * req_set_fail(): the NOP completes with 0 (reports/known-issues.txt).
  */
 CASE(failing_sync_and_allocation_ops_break_their_chains)
 {

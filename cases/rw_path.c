@@ -567,6 +567,34 @@ CASE(linkat_adds_a_second_name_for_the_inode)
 }
 
 /*
+ * Asserts that the name operations fail with -ENOENT where a name they need
+ * is missing: RENAMEAT, UNLINKAT and LINKAT of a missing name (rename(2),
+ * unlink(2), link(2): "oldpath does not exist"), MKDIRAT and SYMLINKAT
+ * into a missing directory ("a directory component ... does not exist"),
+ * and nothing is created. Independent requests: no CQE order.
+ */
+CASE(name_ops_on_missing_names_fail_with_enoent)
+{
+	static const struct uc_cqe_expect want[] = {
+		CQE(UD_RENAME, -ENOENT, 0), CQE(UD_UNLINK, -ENOENT, 0),
+		CQE(UD_MKDIR, -ENOENT, 0), CQE(UD_SYMLINK, -ENOENT, 0),
+		CQE(UD_LINK, -ENOENT, 0),
+	};
+	int dir = DIR_FD();
+
+	prep_two_names(SQE(), IORING_OP_RENAMEAT, dir, "missing", dir, "b", 0, UD_RENAME);
+	prep_unlinkat(SQE(), dir, "missing", 0, UD_UNLINK);
+	prep_mkdirat(SQE(), dir, "missing/dir", 0700, UD_MKDIR);
+	prep_symlinkat(SQE(), "x", dir, "missing/lnk", UD_SYMLINK);
+	prep_two_names(SQE(), IORING_OP_LINKAT, dir, "missing", dir, "c", 0, UD_LINK);
+	ASSERT_SUBMIT(5);
+	EXPECT_STREAM_UNORDERED(want);
+	EXPECT_FALSE(exists(dir, "missing"));
+	EXPECT_FALSE(exists(dir, "b"));
+	EXPECT_FALSE(exists(dir, "c"));
+}
+
+/*
  * Asserts that a failing OPENAT breaks its chain (io_uring_enter(2),
  * IOSQE_IO_LINK: "broken, if any request in that chain ends in error"):
  * MKDIRAT succeeds, the OPENAT of a missing name fails with -ENOENT, and the

@@ -239,6 +239,16 @@ static inline void uc_pbuf_fill(struct uc_pbuf *pb, uint16_t first, unsigned n)
 				 uc_errno_name(-__r) ?: "?"); \
 } while (0)
 
+/*
+ * In a case body, where the registration itself is under test: after
+ * REQUIRE_PBUF_RINGS() any refusal (EINVAL included) is a failure.
+ */
+#define ASSERT_PBUF_SETUP(pb, ring, entries, bgid, flags, nbufs, size) do { \
+	int __r = uc_pbuf_setup((pb), (ring), (entries), (bgid), (flags), (nbufs), (size)); \
+	ASSERT_EQ(0, __r) TH_LOG("registering buffer group %u: %s", (unsigned)(bgid), \
+				 uc_errno_name(-__r) ?: "?"); \
+} while (0)
+
 /* The bgid REQUIRE_PBUF_RINGS() tries (>= 64, see there). */
 #define UC_PBUF_TRIAL_BGID	0xfffe
 
