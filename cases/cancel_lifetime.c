@@ -26,6 +26,7 @@
 #include "uc.h"
 #include "prep_cancel.h"
 #include "prep_io.h"
+#include "prep_sqpoll.h"
 
 enum { UD_READ = 0x7ead, UD_POLL = 0x9011, UD_NOP = 0x11, UD_CANCEL = 0xca00 };
 
@@ -308,9 +309,11 @@ CASE(request_of_exited_task_ends_cancelled_without_io)
 
 /*
  * Asserts the SQPOLL side: a read a forked child queued on our SQPOLL ring
- * was issued by the SQ thread and belongs to it, so it outlives the child
- * and completes (1) with the next byte (into sink, which is static: the SQ
- * thread runs in the ring creator's memory, not the child's).
+ * (its own, made here in the variant's mode plus SQPOLL, idle 1 s so the
+ * thread stays awake) was issued by the SQ thread and belongs to it, so it
+ * outlives the child and completes (1) with the next byte (into sink, which
+ * is static: the SQ thread runs in the ring creator's memory, not the
+ * child's).
  */
 CASE(sqpoll_request_outlives_the_task_that_queued_it)
 {
@@ -318,8 +321,8 @@ CASE(sqpoll_request_outlives_the_task_that_queued_it)
 	struct uc_ring *shared;
 	int fds[2];
 
-	UC_MODES_EXCEPT(~UC_M_SQPOLL, "only an SQPOLL ring issues requests from its own thread");
-	shared = RING_NEW(4, NULL);
+	NOT_WITH_TASKRUN_MODES();
+	shared = SQPOLL_RING(1000, 0);
 	PIPE(fds);
 	CHILD_QUEUES_READ(shared, fds[0]);
 	EXPECT_STREAM_ON(shared, NULL, 0, UC_ORDERED);

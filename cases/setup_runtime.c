@@ -451,7 +451,9 @@ CASE(r_disabled_ring_refuses_submit_until_enabled)
 	struct io_uring_params p = { .flags = IORING_SETUP_R_DISABLED };
 	struct uc_ring *ring;
 
-	NO_SQPOLL("an SQPOLL submit need not enter the kernel: no call to refuse");
+	NO_SQPOLL("on SQPOLL uc_submit enters only to wake a sleeping thread, so it need not "
+		  "make the call the kernel refuses (sqpoll.disabled_ring_is_left_alone_until_enabled "
+		  "checks that enter)");
 	REQUIRE_SETUP(IORING_SETUP_R_DISABLED);
 	ring = RING_NEW(UC_DEFAULT_ENTRIES, &p);
 	uc_prep_nop(SQE_ON(ring), UD_A);
@@ -594,7 +596,6 @@ CASE(selftest_wrong_expectations_are_caught)
 	struct uc_ring *ring;
 	unsigned i;
 
-	NO_SQPOLL("the SQ thread, not enter, decides the batch");
 	REQUIRE_SETUP(IORING_SETUP_SUBMIT_ALL);
 	ring = RING_NEW(UC_DEFAULT_ENTRIES, &p);
 	uc_prep_nop(SQE_ON(ring), UD_A);
