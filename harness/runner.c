@@ -43,7 +43,7 @@ static void usage(FILE *out)
 		"                  [--slow] [--timeout S] [--seed N] [--faults F] [--known FILE]\n"
 		"                  [-o FILE]\n"
 		"                  [--cases-dir DIR]\n"
-		"  -j N          groups run in parallel (default: online CPUs)\n"
+		"  -j N          groups run in parallel (default: twice the online CPUs)\n"
 		"  -b BACKEND    ref, liburing, or a plugin path/to/lib.so (repeat or\n"
 		"                comma-separate; default: ref,liburing)\n"
 		"  -m MODE       %s (default: all)\n"
