@@ -204,7 +204,8 @@ static int start_group(const struct run_opts *o, struct run_group *g)
 		close(pipefd[0]);
 		close(pipefd[1]);
 		setenv("UC_BACKEND", g->backend, 1);
-		if (g->tmpdir[0])
+		/* its own TMPDIR, and its working directory: a relative path lands there too */
+		if (g->tmpdir[0] && !chdir(g->tmpdir))
 			setenv("TMPDIR", g->tmpdir, 1);
 		execv(argv[0], argv);
 		_exit(127);

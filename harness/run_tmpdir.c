@@ -3,9 +3,10 @@
  * harness/run_tmpdir.c - every group runs with its own, empty TMPDIR.
  *
  * A case's temp dir (TMPDIR_PATH()) is removed by its fixture; a file a case
- * makes anywhere else under $TMPDIR is a leak the fixture cannot see. The
- * runner gives each group a private TMPDIR inside one per-run directory and
- * looks at it when the group has ended: anything left behind by a group
+ * makes anywhere else under $TMPDIR, or at a relative path, is a leak the
+ * fixture cannot see. The runner gives each group a private TMPDIR inside
+ * one per-run directory, also its working directory, and looks at it when
+ * the group has ended: anything left behind by a group
  * whose cases all passed is reported as an error of that group. Leftovers of
  * a crashed or timed-out case (its teardown never ran) are removed without
  * another verdict: the case has failed already. Nothing outlives the run.

@@ -281,9 +281,15 @@ int main(int argc, char **argv)
 	for (i = 0; i < o.nbackends; i++) {
 		if (strchr(o.backends[i], '/')) {
 			/* a plugin: the case binaries load it; here, only that it exists */
+			char *abs;
+
 			if (access(o.backends[i], R_OK))
 				return bad_usage("cannot read plugin '%s'", o.backends[i],
 						 "a path to a plugin .so");
+			/* the cases run in their own directory: give them the full path */
+			abs = realpath(o.backends[i], NULL);
+			if (abs)
+				o.backends[i] = abs;
 			continue;
 		}
 		if (strcmp(o.backends[i], "ref") && strcmp(o.backends[i], "liburing"))
@@ -295,6 +301,12 @@ int main(int argc, char **argv)
 			return bad_usage("unknown mode '%s'", o.modes[i], uc_mode_names());
 	if (!o.cases_dir[0])
 		sibling_path(argv[0], "cases", o.cases_dir, sizeof(o.cases_dir));
+	{
+		char abs[PATH_MAX];
+
+		if (realpath(o.cases_dir, abs))
+			snprintf(o.cases_dir, sizeof(o.cases_dir), "%s", abs);
+	}
 	if (o.nfaults) {
 		struct fault_plan check;
 		char why[200];

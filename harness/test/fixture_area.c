@@ -168,4 +168,15 @@ CASE(leaves_a_file_in_tmpdir)
 	close(fd);
 }
 
+/* Asserts nothing: passes but leaves a file at a relative path, which the runner must catch. */
+CASE(leaves_a_file_in_its_working_directory)
+{
+	int fd;
+
+	UC_MODES_EXCEPT(ONLY_DEFAULT, ONLY_DEFAULT_WHY);
+	fd = open("stray-relative", O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	close(fd);
+}
+
 TEST_HARNESS_MAIN

@@ -84,12 +84,12 @@ if [ "$(id -u)" = 0 ]; then
 	check "kernel_warning_fails_the_case is not ok naming the kernel log line" \
 		has "$K" '^    not ok [0-9][0-9]* kernel_warning_fails_the_case #  kernel log: .*WARNING: injected'
 	warn_status=fail
-	totals="pass:4 fail:6 xfail:0 xpass:0 skip:1 error:0 timeout:1"
+	totals="pass:5 fail:6 xfail:0 xpass:0 skip:1 error:0 timeout:1"
 else
 	check "kernel_warning_fails_the_case skips as non-root" \
 		has "$K" '^    ok [0-9][0-9]* kernel_warning_fails_the_case # SKIP needs root'
 	warn_status=skip
-	totals="pass:4 fail:5 xfail:0 xpass:0 skip:2 error:0 timeout:1"
+	totals="pass:5 fail:5 xfail:0 xpass:0 skip:2 error:0 timeout:1"
 fi
 check "leaks_an_fd is not ok naming the leaked pipe" \
 	has "$K" '^    not ok [0-9][0-9]* leaks_an_fd #  fd leak: fd [0-9]* -> pipe:'
@@ -98,8 +98,10 @@ check "the case's temp dir is gone after the run" eq "" "$(ls -A "$T/tmp")"
 check "asserts_after_using_its_tmpdir is not ok" \
 	has "$K" '^    not ok [0-9][0-9]* asserts_after_using_its_tmpdir$'
 check "a failed ASSERT still runs the teardown: only the stray file was left in TMPDIR" \
-	has "$K" "^    # removed from the group's TMPDIR after its failures: stray-file\$"
-check "one '# time_ms:' line per case" eq 12 "$(count "$K" '^    # time_ms: [0-9]')"
+	has "$K" "^    # removed from the group's TMPDIR after its failures: stray-.*\$"
+check "... and no case's own temp dir among what was removed" \
+	eq 0 "$(grep -c "removed from the group's TMPDIR.*uringcheck\." "$K")"
+check "one '# time_ms:' line per case" eq 13 "$(count "$K" '^    # time_ms: [0-9]')"
 check "the group's result line is not ok" has "$K" '^not ok 1 fixture\.ref\.default$'
 check "last line is '# Totals:' with the right counts" \
 	eq "# Totals: $totals" \
@@ -117,6 +119,13 @@ check "the group names the stray file as an ERROR" \
 	has "$K2" "^    # ERROR files left in the group's TMPDIR by cases that passed: stray-file\$"
 check "the group's result line is not ok" has "$K2" '^not ok 1 fixture\.ref\.default$'
 check "the runner removed it: TMPDIR is empty" eq "" "$(ls -A "$T/tmp")"
+(cd "$T" && TMPDIR="$T/tmp" "$UC" --cases-dir cases -b ref -m default \
+	-t leaves_a_file_in_its_working_directory > "$T/cwd.ktap" 2> /dev/null)
+rc=$?
+check "a case writing to a relative path (a relative --cases-dir) exits 1" eq 1 "$rc"
+check "... the file landed in the group's directory and is named as an ERROR" \
+	has "$T/cwd.ktap" "^    # ERROR files left in the group's TMPDIR by cases that passed: stray-relative\$"
+check "... nothing was left in the runner's own working directory" [ ! -e "$T/stray-relative" ]
 
 # --- known issues: listed failures are XFAIL, listed passes XPASS ---
 
@@ -181,7 +190,7 @@ data = json.load(open(sys.argv[1]))
 print(" ".join("%s:%s" % (r["case"], r["status"]) for r in data["results"]))
 ' "$T/results.json")
 		check "uringreport json gives pass, fail, skip, timeout, fail, pass" eq \
-			"passes:pass fails_on_wrong_res:fail skips_with_reason:skip hangs_until_timeout:timeout crashes_with_sigsegv:fail passes_after_crash:pass kernel_warning_fails_the_case:$warn_status leaks_an_fd:fail uses_its_tmpdir:pass asserts_after_using_its_tmpdir:fail reports_a_kernel_deviation:fail leaves_a_file_in_tmpdir:pass" \
+			"passes:pass fails_on_wrong_res:fail skips_with_reason:skip hangs_until_timeout:timeout crashes_with_sigsegv:fail passes_after_crash:pass kernel_warning_fails_the_case:$warn_status leaks_an_fd:fail uses_its_tmpdir:pass asserts_after_using_its_tmpdir:fail reports_a_kernel_deviation:fail leaves_a_file_in_tmpdir:pass leaves_a_file_in_its_working_directory:pass" \
 			"$statuses"
 	else
 		fail "uringreport json parses the fixture KTAP ($(head -n 1 "$T/report.err"))"
