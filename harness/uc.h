@@ -30,6 +30,9 @@
 
 #include <fcntl.h>
 #include <stdarg.h>
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/lsan_interface.h>
+#endif
 
 #include "../ref/abi.h"
 #include "backend.h"
@@ -212,6 +215,16 @@ FIXTURE_TEARDOWN(ring)
 		printf("# the case left resources behind: %s\n", splat);
 		uc_fail(_metadata, "fd leak: %s", splat);
 	}
+#ifdef __SANITIZE_ADDRESS__
+	/*
+	 * The test child ends in _exit(), so LeakSanitizer's exit-time check
+	 * never runs: check here, once the case's rings and stream are gone.
+	 */
+	if (__lsan_do_recoverable_leak_check()) {
+		printf("# the case left resources behind: heap memory (report above)\n");
+		uc_fail(_metadata, "memory leak (LeakSanitizer report above)");
+	}
+#endif
 }
 
 /* --- what case bodies use --- */
