@@ -590,7 +590,6 @@ static bool wait_posted(struct uc_ring *ring, unsigned n)
 	return false;
 }
 
-/* SQPOLL: wait (up to 1 s) until the SQ thread has issued every SQE. */
 /*
  * Asserts what a multishot poll does when its CQE does not fit: on a 2-entry
  * CQ, two events fill it, the third cannot be posted. The behaviour to
