@@ -95,6 +95,8 @@ $(BUILD)/test/op_test: ref/test/op_test.c $(LIB_OBJ) $(KSFT)/kselftest_harness.h
 	$(LINK_TEST)
 $(BUILD)/asan/test/op_test: ref/test/op_test.c $(ASAN_LIB_OBJ) $(KSFT)/kselftest_harness.h
 	$(LINK_ASAN_TEST)
+$(BUILD)/asan/test/fixture_area: harness/test/fixture_area.c $(ASAN_LIB_OBJ) $(KSFT)/kselftest_harness.h
+	$(LINK_ASAN_TEST)
 $(BUILD)/test/expect_test: harness/test/expect_test.c $(LIB_OBJ) $(KSFT)/kselftest_harness.h
 	$(LINK_TEST)
 $(BUILD)/test/kmsg_test: harness/test/kmsg_test.c $(LIB_OBJ) $(KSFT)/kselftest_harness.h
@@ -153,7 +155,7 @@ $(BUILD)/test/abi_crosscheck: ref/test/abi_crosscheck.c ref/test/abi_values_ref.
 		ref/test/abi_values_ref.c ref/test/abi_values_sys.c
 
 ASAN_BINS := $(BUILD)/asan/test/ring_test $(BUILD)/asan/test/ring_register_test \
-	     $(BUILD)/asan/test/op_test \
+	     $(BUILD)/asan/test/op_test $(BUILD)/asan/test/fixture_area \
 	     $(BUILD)/asan/test/expect_test $(BUILD)/asan/test/kmsg_test \
 	     $(AREAS:%=$(BUILD)/asan/cases/%)
 asan: $(ASAN_BINS)

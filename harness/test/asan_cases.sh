@@ -28,6 +28,22 @@ if "$build/uringcheck" --cases-dir "$build/asan/cases" $areas --known reports/kn
 		exit 1
 	fi
 	tail -n 1 "$out"
+	# the teardown's LeakSanitizer check itself: a case dropping a heap
+	# block (the ASan build of the runner fixture) must fail
+	fx=$(mktemp -d "${TMPDIR:-/tmp}/uc-asan-fixture.XXXXXX")
+	mkdir "$fx/cases"
+	ln -s "$(cd "$build" && pwd)/asan/test/fixture_area" "$fx/cases/fixture"
+	"$build/uringcheck" --cases-dir "$fx/cases" -b ref -m default -t leaks_heap_memory \
+		> "$fx/leak.ktap" 2> /dev/null
+	rc=$?
+	if [ "$rc" != 1 ] || ! grep -q '^    not ok [0-9]* leaks_heap_memory #  memory leak' "$fx/leak.ktap"; then
+		cat "$fx/leak.ktap"
+		rm -rf "$fx"
+		echo "FAILED: a leaking case was not reported by the teardown's LeakSanitizer check"
+		exit 1
+	fi
+	rm -rf "$fx"
+	echo "LeakSanitizer at teardown: a leaking case is reported (not ok ... memory leak)"
 	exit 0
 fi
 grep -E '^ *not ok' "$out" | head -n 20

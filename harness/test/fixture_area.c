@@ -179,4 +179,20 @@ CASE(leaves_a_file_in_its_working_directory)
 	close(fd);
 }
 
+/*
+ * Asserts nothing: drops a heap block. The plain build has no leak check,
+ * so it passes there; under ASan the teardown's LeakSanitizer check must
+ * fail it (harness/test/asan_cases.sh).
+ */
+CASE(leaks_heap_memory)
+{
+	char *block;
+
+	UC_MODES_EXCEPT(ONLY_DEFAULT, ONLY_DEFAULT_WHY);
+	block = malloc(4096);
+	ASSERT_NE(NULL, block);
+	memset(block, 0x5a, 4096);
+	block = NULL;
+}
+
 TEST_HARNESS_MAIN

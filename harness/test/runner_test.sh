@@ -84,12 +84,12 @@ if [ "$(id -u)" = 0 ]; then
 	check "kernel_warning_fails_the_case is not ok naming the kernel log line" \
 		has "$K" '^    not ok [0-9][0-9]* kernel_warning_fails_the_case #  kernel log: .*WARNING: injected'
 	warn_status=fail
-	totals="pass:5 fail:6 xfail:0 xpass:0 skip:1 error:0 timeout:1"
+	totals="pass:6 fail:6 xfail:0 xpass:0 skip:1 error:0 timeout:1"
 else
 	check "kernel_warning_fails_the_case skips as non-root" \
 		has "$K" '^    ok [0-9][0-9]* kernel_warning_fails_the_case # SKIP needs root'
 	warn_status=skip
-	totals="pass:5 fail:5 xfail:0 xpass:0 skip:2 error:0 timeout:1"
+	totals="pass:6 fail:5 xfail:0 xpass:0 skip:2 error:0 timeout:1"
 fi
 check "leaks_an_fd is not ok naming the leaked pipe" \
 	has "$K" '^    not ok [0-9][0-9]* leaks_an_fd #  fd leak: fd [0-9]* -> pipe:'
@@ -101,7 +101,7 @@ check "a failed ASSERT still runs the teardown: only the stray file was left in 
 	has "$K" "^    # removed from the group's TMPDIR after its failures: stray-.*\$"
 check "... and no case's own temp dir among what was removed" \
 	eq 0 "$(grep -c "removed from the group's TMPDIR.*uringcheck\." "$K")"
-check "one '# time_ms:' line per case" eq 13 "$(count "$K" '^    # time_ms: [0-9]')"
+check "one '# time_ms:' line per case" eq 14 "$(count "$K" '^    # time_ms: [0-9]')"
 check "the group's result line is not ok" has "$K" '^not ok 1 fixture\.ref\.default$'
 check "last line is '# Totals:' with the right counts" \
 	eq "# Totals: $totals" \
@@ -190,7 +190,7 @@ data = json.load(open(sys.argv[1]))
 print(" ".join("%s:%s" % (r["case"], r["status"]) for r in data["results"]))
 ' "$T/results.json")
 		check "uringreport json gives pass, fail, skip, timeout, fail, pass" eq \
-			"passes:pass fails_on_wrong_res:fail skips_with_reason:skip hangs_until_timeout:timeout crashes_with_sigsegv:fail passes_after_crash:pass kernel_warning_fails_the_case:$warn_status leaks_an_fd:fail uses_its_tmpdir:pass asserts_after_using_its_tmpdir:fail reports_a_kernel_deviation:fail leaves_a_file_in_tmpdir:pass leaves_a_file_in_its_working_directory:pass" \
+			"passes:pass fails_on_wrong_res:fail skips_with_reason:skip hangs_until_timeout:timeout crashes_with_sigsegv:fail passes_after_crash:pass kernel_warning_fails_the_case:$warn_status leaks_an_fd:fail uses_its_tmpdir:pass asserts_after_using_its_tmpdir:fail reports_a_kernel_deviation:fail leaves_a_file_in_tmpdir:pass leaves_a_file_in_its_working_directory:pass leaks_heap_memory:pass" \
 			"$statuses"
 	else
 		fail "uringreport json parses the fixture KTAP ($(head -n 1 "$T/report.err"))"
