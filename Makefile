@@ -46,7 +46,7 @@ all: $(BUILD)/uringcheck $(BUILD)/urinject $(AREAS:%=$(BUILD)/cases/%) $(BUILD)/
      $(BUILD)/plugins/liburing_plugin.so $(BUILD)/test/lu_nops
 
 # --- dependencies: one stamp, so a parallel make asks once ---
-$(BUILD)/.deps: harness/deps.sh
+$(BUILD)/.deps: harness/deps.sh harness/apt.sh
 	@mkdir -p $(BUILD)
 	@KSFT_DIR="$(KSFT_DIR)" sh harness/deps.sh
 	@touch $@

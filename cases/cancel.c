@@ -50,6 +50,17 @@ static struct io_uring_sqe *prep_pipe_read(struct io_uring_sqe *sqe, int fd, uin
 	return uc_prep_read(sqe, fd, sink, 8, 0, ud);
 }
 
+/*
+ * A read of an empty pipe, pending in the kernel (with SQPOLL: issued by the
+ * SQ thread), for a synchronous cancel, which bypasses the SQ, to find.
+ */
+#define PENDING_READ(fds, ud) do { \
+	PIPE(fds); \
+	prep_pipe_read(SQE(), (fds)[0], (ud)); \
+	ASSERT_SUBMIT(1); \
+	SQ_TAKEN(RING); \
+} while (0)
+
 /* A cancel keyed on a file: a normal fd, or a registered slot with FD_FIXED. */
 static struct io_uring_sqe *prep_cancel_fd(struct io_uring_sqe *sqe, int fd, uint32_t flags,
 					   uint64_t ud)
@@ -528,10 +539,7 @@ CASE(sync_cancel_returns_zero_and_posts_only_the_target)
 	int fds[2];
 
 	REQUIRE_SYNC_CANCEL();
-	PIPE(fds);
-	prep_pipe_read(SQE(), fds[0], UD_READ);
-	ASSERT_SUBMIT(1);
-	SQ_TAKEN(RING);
+	PENDING_READ(fds, UD_READ);
 	EXPECT_EQ(0, uc_sync_cancel(RING, UD_READ, 0, 0, 0, uc_no_timeout));
 	EXPECT_ONE(UD_READ, -ECANCELED);
 }
@@ -634,10 +642,7 @@ CASE(sync_cancel_with_timeout_cancels_pending_read)
 	int fds[2];
 
 	REQUIRE_SYNC_CANCEL();
-	PIPE(fds);
-	prep_pipe_read(SQE(), fds[0], UD_READ);
-	ASSERT_SUBMIT(1);
-	SQ_TAKEN(RING);
+	PENDING_READ(fds, UD_READ);
 	EXPECT_EQ(0, uc_sync_cancel(RING, UD_READ, 0, 0, 0, ts_1s));
 	EXPECT_ONE(UD_READ, -ECANCELED);
 }
@@ -652,10 +657,7 @@ CASE(sync_cancel_with_timeout_of_unknown_user_data_is_enoent)
 	int fds[2];
 
 	REQUIRE_SYNC_CANCEL();
-	PIPE(fds);
-	prep_pipe_read(SQE(), fds[0], UD_READ);
-	ASSERT_SUBMIT(1);
-	SQ_TAKEN(RING);
+	PENDING_READ(fds, UD_READ);
 	EXPECT_EQ(-ENOENT, uc_sync_cancel(RING, UD_NOBODY, 0, 0, 0, ts_1s));
 	EXPECT_NO_CQE();
 	FEED(fds[1]);

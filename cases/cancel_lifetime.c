@@ -377,6 +377,14 @@ static struct owned_op *owned_op_new(enum ref_op_kind kind, struct release_log *
 	return o;
 }
 
+/* o: a new owned op of kind logging into log; ud its user_data, iud its cancel's. */
+#define NEW_OWNED_OP(o, kind, log, ud, iud) do { \
+	(o) = owned_op_new((kind), &(log)); \
+	ASSERT_NE(NULL, (o)); \
+	(ud) = ref_op_user_data(&(o)->op); \
+	(iud) = internal_ud(&(o)->op); \
+} while (0)
+
 /* The harness ring as the layer sees it, so both backends run under it. */
 static struct io_uring_sqe *harness_get_sqe(void *ring)
 {
@@ -441,13 +449,11 @@ CASE(drop_while_running_releases_once_at_final_cqe)
 {
 	const struct ref_op_ring oring = OP_RING;
 	struct release_log log = { 0 };
-	struct owned_op *o = owned_op_new(REF_OP_SINGLESHOT, &log);
+	struct owned_op *o;
 	uint64_t ud, iud;
 	int fds[2];
 
-	ASSERT_NE(NULL, o);
-	ud = ref_op_user_data(&o->op);
-	iud = internal_ud(&o->op);
+	NEW_OWNED_OP(o, REF_OP_SINGLESHOT, log, ud, iud);
 	const struct uc_cqe_expect want[] = { CQE(ud, -ECANCELED, 0), CQE(iud, 0, 0) };
 
 	PIPE(fds);
@@ -469,16 +475,14 @@ CASE(drop_multishot_releases_only_after_final_cqe)
 {
 	const struct ref_op_ring oring = OP_RING;
 	struct release_log log = { 0 };
-	struct owned_op *o = owned_op_new(REF_OP_MULTISHOT, &log);
+	struct owned_op *o;
 	struct io_uring_sqe *sqe;
 	struct uc_cqe_seen *c;
 	uint64_t ud, iud;
 	int fds[2];
 	char byte;
 
-	ASSERT_NE(NULL, o);
-	ud = ref_op_user_data(&o->op);
-	iud = internal_ud(&o->op);
+	NEW_OWNED_OP(o, REF_OP_MULTISHOT, log, ud, iud);
 	const struct uc_cqe_expect shot[] = { CQE(ud, POLLIN, MORE) };
 	const struct uc_cqe_expect ended[] = { CQE(ud, -ECANCELED, 0), CQE(iud, 0, 0) };
 
@@ -517,13 +521,11 @@ CASE(drop_racing_completion_releases_once)
 {
 	const struct ref_op_ring oring = OP_RING;
 	struct release_log log = { 0 };
-	struct owned_op *o = owned_op_new(REF_OP_SINGLESHOT, &log);
+	struct owned_op *o;
 	uint64_t ud, iud;
 	int fds[2], which;
 
-	ASSERT_NE(NULL, o);
-	ud = ref_op_user_data(&o->op);
-	iud = internal_ud(&o->op);
+	NEW_OWNED_OP(o, REF_OP_SINGLESHOT, log, ud, iud);
 	const struct uc_cqe_expect won[] = { CQE(ud, 1, 0), CQE(iud, -ENOENT, 0) };
 	const struct uc_cqe_expect lost[] = { CQE(ud, -ECANCELED, 0), CQE(iud, 0, 0) };
 	const struct uc_cqe_expect ran_on[] = { CQE(ud, 1, 0), CQE(iud, -EALREADY, 0) };
@@ -634,10 +636,7 @@ CASE(drop_zero_copy_send_waiting_for_room_releases_after_notif)
 	uint64_t ud, iud;
 
 	REQUIRE_OP(IORING_OP_SEND_ZC);
-	o = owned_op_new(REF_OP_ZEROCOPY, &log);
-	ASSERT_NE(NULL, o);
-	ud = ref_op_user_data(&o->op);
-	iud = internal_ud(&o->op);
+	NEW_OWNED_OP(o, REF_OP_ZEROCOPY, log, ud, iud);
 	const struct uc_cqe_expect with_notif[] = {
 		CQE(ud, -ECANCELED, MORE, .chain = 1), CQE(ud, 0, NOTIF, .chain = 1),
 		CQE(iud, 0, 0, .chain = 2),
@@ -686,10 +685,7 @@ CASE(drop_zero_copy_send_after_its_result_releases_at_notif)
 	int cli, srv;
 
 	REQUIRE_OP(IORING_OP_SEND_ZC);
-	o = owned_op_new(REF_OP_ZEROCOPY, &log);
-	ASSERT_NE(NULL, o);
-	ud = ref_op_user_data(&o->op);
-	iud = internal_ud(&o->op);
+	NEW_OWNED_OP(o, REF_OP_ZEROCOPY, log, ud, iud);
 	const struct uc_cqe_expect want[] = {
 		CQE(ud, OP_BUF_LEN, MORE, .chain = 1), CQE(ud, 0, NOTIF, .chain = 1),
 		CQE(iud, -ENOENT, 0, .chain = 2),

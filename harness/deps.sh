@@ -8,11 +8,7 @@
 # linux-source package as the source of kselftest_harness.h.
 set -u
 
-missing=""
-need() {	# need PACKAGE TEST...
-	pkg=$1; shift
-	"$@" >/dev/null 2>&1 || missing="$missing $pkg"
-}
+. "$(dirname "$0")/apt.sh"
 
 need gcc command -v gcc
 need make command -v make
@@ -23,18 +19,4 @@ if [ -z "${KSFT_DIR:-}" ]; then
 	need linux-source-6.12 test -f /usr/src/linux-source-6.12.tar.xz
 fi
 
-[ -z "$missing" ] && exit 0
-
-if [ "$(id -u)" != 0 ]; then
-	echo "uringcheck: missing build dependencies; as root run:" >&2
-	echo "  apt-get install -y$missing" >&2
-	exit 2
-fi
-echo "uringcheck: installing$missing" >&2
-export DEBIAN_FRONTEND=noninteractive
-if ! apt-get install -y --no-install-recommends $missing >&2; then
-	apt-get update >&2 && apt-get install -y --no-install-recommends $missing >&2 || {
-		echo "uringcheck: apt-get install$missing failed" >&2
-		exit 2
-	}
-fi
+install_missing "build dependencies"

@@ -10,30 +10,9 @@
 # and installing it would remove that from the host.
 set -u
 
-missing=""
-need() {	# need PACKAGE TEST...
-	pkg=$1; shift
-	"$@" >/dev/null 2>&1 || missing="$missing $pkg"
-}
+. "$(dirname "$0")/../apt.sh"
 
 need qemu-system-x86 command -v qemu-system-x86_64
 need cpio command -v cpio
 
-[ -z "$missing" ] && exit 0
-
-if [ "$(id -u)" != 0 ]; then
-	echo "uringcheck: missing VM dependencies; as root run:" >&2
-	echo "  apt-get install -y$missing" >&2
-	exit 2
-fi
-echo "uringcheck: installing$missing" >&2
-export DEBIAN_FRONTEND=noninteractive
-# a stale package list (fresh machine) makes the first try fail: update once
-# another apt-get (a colleague's make) may hold the dpkg lock: wait for it
-lock="-o DPkg::Lock::Timeout=600"
-if ! apt-get install $lock -y --no-install-recommends $missing >&2; then
-	apt-get update $lock >&2 && apt-get install $lock -y --no-install-recommends $missing >&2 || {
-		echo "uringcheck: apt-get install$missing failed" >&2
-		exit 2
-	}
-fi
+install_missing "VM dependencies"
