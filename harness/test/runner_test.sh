@@ -129,15 +129,26 @@ check "... nothing was left in the runner's own working directory" [ ! -e "$T/st
 
 # --- known issues: listed failures are XFAIL, listed passes XPASS ---
 
+# fixture_known KNOWN KTAP CASE...: run those fixture cases (ref, default)
+# with --known KNOWN into KTAP; rc is the runner's exit status
+fixture_known() {
+	kf=$1; out=$2; shift 2
+	sel=""
+	for c in "$@"; do
+		sel="$sel -t $c"
+	done
+	# shellcheck disable=SC2086 # one word per -t CASE
+	"$UC" --cases-dir "$T/cases" -b ref -m default --known "$kf" $sel > "$out" 2> /dev/null
+	rc=$?
+}
+
 cat > "$T/known" <<'KNOWN'
 # a comment, then two entries
 fixture.reports_a_kernel_deviation  *  triaged: the fixture deviates on purpose
 fixture.passes  9.9*  only on a kernel we are not running
 fixture.pass*  *  listed, yet it passes
 KNOWN
-"$UC" --cases-dir "$T/cases" -b ref -m default --known "$T/known" \
-	-t reports_a_kernel_deviation -t passes > "$T/known.ktap" 2> /dev/null
-rc=$?
+fixture_known "$T/known" "$T/known.ktap" reports_a_kernel_deviation passes
 check "--known: a run whose only failure is listed exits 0" eq 0 "$rc"
 check "--known: the listed deviation is XFAIL with its reason" \
 	has "$T/known.ktap" '^    ok [0-9]* reports_a_kernel_deviation # XFAIL known issue: triaged'
@@ -146,9 +157,7 @@ check "--known: a listed case that passes is XPASS" \
 printf 'fixture.fails_on_wrong_res * listed, but the case reports no deviation\n' \
 	> "$T/known.other"
 printf 'fixture.leaks_an_fd * listed, but a leak is about the case\n' >> "$T/known.other"
-"$UC" --cases-dir "$T/cases" -b ref -m default --known "$T/known.other" \
-	-t fails_on_wrong_res -t leaks_an_fd > "$T/ko.ktap" 2> /dev/null
-rc=$?
+fixture_known "$T/known.other" "$T/ko.ktap" fails_on_wrong_res leaks_an_fd
 check "--known: listed cases failing otherwise than by a recognised deviation fail (exit 1)" \
 	eq 1 "$rc"
 check "--known: ... a stream mismatch is not ok, 'failed otherwise'" \
@@ -156,16 +165,12 @@ check "--known: ... a stream mismatch is not ok, 'failed otherwise'" \
 check "--known: ... an fd leak is not ok, 'failed otherwise'" \
 	has "$T/ko.ktap" '^    not ok [0-9]* leaks_an_fd #  listed as a known issue, but failed otherwise: fd leak'
 printf 'fixture.crashes_with_sigsegv * listed, but a crash is never excused\n' > "$T/known.crash"
-"$UC" --cases-dir "$T/cases" -b ref -m default --known "$T/known.crash" \
-	-t crashes_with_sigsegv > "$T/kc.ktap" 2> /dev/null
-rc=$?
+fixture_known "$T/known.crash" "$T/kc.ktap" crashes_with_sigsegv
 check "--known: a listed case that dies by a signal still fails (exit 1)" eq 1 "$rc"
 check "--known: ... and is not ok naming the signal, not XFAIL" \
 	has "$T/kc.ktap" '^    not ok [0-9]* crashes_with_sigsegv .*SIGSEGV'
 printf 'fixture.fails_on_wrong_res * fail: a real bug on this kernel\n' > "$T/known.fail"
-"$UC" --cases-dir "$T/cases" -b ref -m default --known "$T/known.fail" \
-	-t fails_on_wrong_res > "$T/kf.ktap" 2> /dev/null
-rc=$?
+fixture_known "$T/known.fail" "$T/kf.ktap" fails_on_wrong_res
 check "--known 'fail:' line: the run still fails (exit 1)" eq 1 "$rc"
 check "--known 'fail:' line: not ok, with the explanation and the harness's text" \
 	has "$T/kf.ktap" \
